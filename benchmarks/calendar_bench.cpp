@@ -1,0 +1,107 @@
+// Business-time arithmetic: add and between over spans from a day to ten years on a calendar
+// with two shifts, national holidays and a DST zone; calendar compilation; the C ABI's cost.
+
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "itsm/calendar.hpp"
+#include "itsm/itsm.h"
+
+namespace {
+
+const char* calendar_json = R"({
+  "timezone": "Europe/Berlin",
+  "week": {"mon": [["08:00","12:00"],["13:00","18:00"]], "tue": [["08:00","12:00"],["13:00","18:00"]],
+           "wed": [["08:00","12:00"],["13:00","18:00"]], "thu": [["08:00","12:00"],["13:00","18:00"]],
+           "fri": [["08:00","12:00"],["13:00","16:00"]]},
+  "holidays": ["--01-01", {"easter": -2}, {"easter": 1}, "--05-01", {"easter": 39}, {"easter": 50},
+               "--10-03", "--12-25", "--12-26"]
+})";
+
+using itsm::sys_seconds;
+using std::chrono::seconds;
+
+constexpr std::int64_t start_2026 = 1767225600;  // 2026-01-01T00:00:00Z
+constexpr std::int64_t day = 86400;
+
+const itsm::calendar& shared_calendar() {
+  static const itsm::calendar cal = [] {
+    auto c = itsm::calendar::from_json(calendar_json).value();
+    (void)c.precompile(sys_seconds{seconds{start_2026 - 400 * day}},
+                       sys_seconds{seconds{start_2026 + 4400 * day}});
+    return c;
+  }();
+  return cal;
+}
+
+std::vector<std::int64_t> random_starts(std::size_t n) {
+  std::mt19937_64 rng(42);
+  std::uniform_int_distribution<std::int64_t> dist(0, 365 * day);
+  std::vector<std::int64_t> v(n);
+  for (auto& x : v) x = start_2026 + dist(rng);
+  return v;
+}
+
+// Budgets that cover a span of about arg days of the calendar (about 40 working h a week).
+std::int64_t budget_for_days(std::int64_t days) { return days * 40 * 3600 / 7; }
+
+void BM_add(benchmark::State& state) {
+  const auto& cal = shared_calendar();
+  const auto starts = random_starts(1024);
+  const seconds budget{budget_for_days(state.range(0))};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto r = cal.add(sys_seconds{seconds{starts[i++ & 1023]}}, budget);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_add)->Arg(1)->Arg(90)->Arg(365)->Arg(3650)->ArgName("span_days");
+
+void BM_between(benchmark::State& state) {
+  const auto& cal = shared_calendar();
+  const auto starts = random_starts(1024);
+  const std::int64_t span = state.range(0) * day;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const std::int64_t a = starts[i++ & 1023];
+    auto r = cal.between(sys_seconds{seconds{a}}, sys_seconds{seconds{a + span}});
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_between)->Arg(1)->Arg(90)->Arg(365)->Arg(3650)->ArgName("span_days");
+
+void BM_compile_10_years(benchmark::State& state) {
+  for (auto _ : state) {
+    auto cal = itsm::calendar::from_json(calendar_json).value();
+    auto ok = cal.precompile(sys_seconds{seconds{start_2026}}, sys_seconds{seconds{start_2026 + 3652 * day}});
+    benchmark::DoNotOptimize(ok);
+  }
+}
+BENCHMARK(BM_compile_10_years)->Unit(benchmark::kMicrosecond);
+
+void BM_c_abi_add(benchmark::State& state) {
+  itsm_calendar* cal = nullptr;
+  if (itsm_calendar_from_json(&cal, calendar_json, std::strlen(calendar_json)) != ITSM_OK) {
+    state.SkipWithError("calendar");
+    return;
+  }
+  const auto starts = random_starts(1024);
+  std::int64_t warm = 0;
+  (void)itsm_calendar_add(cal, start_2026, budget_for_days(3650), &warm);
+  const std::int64_t budget = budget_for_days(state.range(0));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    std::int64_t out = 0;
+    benchmark::DoNotOptimize(itsm_calendar_add(cal, starts[i++ & 1023], budget, &out));
+    benchmark::DoNotOptimize(out);
+  }
+  itsm_calendar_free(cal);
+}
+BENCHMARK(BM_c_abi_add)->Arg(1)->Arg(90)->ArgName("span_days");
+
+}  // namespace
+
+BENCHMARK_MAIN();

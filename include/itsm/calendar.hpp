@@ -1,0 +1,327 @@
+#pragma once
+/// \file
+/// Business calendars: working hours, holidays, overrides and time zones, and the business-time
+/// arithmetic on them (`add`, `between`, `next_open`, ...), with the meaning pinned in
+/// docs of the project (README "Business time").
+///
+/// A `calendar` is an immutable value, cheap to copy (it shares its compiled form) and safe to
+/// use from many threads at once. Its working time is compiled lazily into sorted stretches with
+/// prefix sums, so `add` and `between` cost a binary search whatever the distance they span.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gsl/gsl>
+#include <nlohmann/json.hpp>
+
+#include "itsm/detail/calendar_json.hpp"
+#include "itsm/detail/engine.hpp"
+#include "itsm/error.hpp"
+
+namespace itsm {
+inline namespace v1 {
+
+/// Whole seconds since the Unix epoch, UTC: the library's instant.
+using sys_seconds = std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>;
+
+/// Where a deadline that uses up its budget exactly at the end of a working stretch lands.
+enum class at_close_convention {
+  close,  ///< on that closing instant (Znuny, business_time, working_hours, ServiceNow)
+  open,   ///< never on a boundary in the direction of travel: the next opening going forward,
+          ///< the previous closing going backward (pandas, biz >= 1.8.2)
+};
+
+/// How business time is measured across daylight-saving changes.
+enum class dst_convention {
+  elapsed,  ///< real elapsed seconds: a window holding a change is 1 h shorter or longer
+  wall,     ///< the calendar's wall clock, as if the zone had no transitions (working_hours)
+};
+
+/// A half-open interval of instants [begin, end) during which the clock does not run.
+struct pause {
+  sys_seconds begin;
+  sys_seconds end;
+};
+
+/// Per-call conventions and pauses. Defaults are the design page's defaults.
+struct calc_options {
+  at_close_convention at_close = at_close_convention::close;
+  dst_convention dst = dst_convention::elapsed;
+  gsl::span<const pause> pauses{};  ///< need not be sorted; overlapping pauses are merged
+};
+
+/// A calendar date, as `holidays()` returns it.
+struct civil_date {
+  int year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  friend bool operator==(const civil_date& a, const civil_date& b) {
+    return a.year == b.year && a.month == b.month && a.day == b.day;
+  }
+  /// `YYYY-MM-DD`
+  std::string to_string() const {
+    return detail::format_date(detail::days_from_civil(year, month, day));
+  }
+};
+
+namespace detail {
+struct calendar_impl {
+  explicit calendar_impl(calendar_spec s)
+      : spec(std::make_shared<const calendar_spec>(std::move(s))),
+        has_hours(spec->has_any_hours()),
+        elapsed(spec, false),
+        wall(spec, true) {}
+  std::shared_ptr<const calendar_spec> spec;
+  bool has_hours;
+  timeline elapsed;
+  timeline wall;
+};
+}  // namespace detail
+
+class calendar {
+ public:
+  /// Loads the JSON form (see README "Calendars"). Errors name the field and the value.
+  static result<calendar> from_json(std::string_view text) {
+    return detail::capture<calendar>([&] {
+      nlohmann::json j;
+      try {
+        j = nlohmann::json::parse(text.begin(), text.end());
+      } catch (const nlohmann::json::parse_error& e) {
+        detail::fail(errc::parse_error, std::string("calendar: not valid JSON: ") + e.what());
+      }
+      return calendar(detail::parse_calendar(j, "calendar"));
+    });
+  }
+
+  static result<calendar> from_json(const char* text) {
+    return from_json(std::string_view(text ? text : ""));
+  }
+  static result<calendar> from_json(const std::string& text) { return from_json(std::string_view(text)); }
+
+  /// Loads an already parsed JSON value; `field` prefixes the paths in error messages.
+  static result<calendar> from_json(const nlohmann::json& j, const std::string& field = "calendar") {
+    return detail::capture<calendar>([&] { return calendar(detail::parse_calendar(j, field)); });
+  }
+
+  /// The canonical JSON form (every key spelled out); loading it gives an equal calendar.
+  nlohmann::json to_json() const { return detail::calendar_to_json(*impl_->spec); }
+
+  /// The zone's name as given (`UTC` by default).
+  const std::string& timezone() const { return impl_->spec->tz.name(); }
+
+  /// The deadline: `budget` of business time after `start` (before it when negative).
+  result<sys_seconds> add(sys_seconds start, std::chrono::seconds budget,
+                          const calc_options& options = {}) const {
+    return run<sys_seconds>(start, options, [&](const detail::engine& e, std::int64_t t) {
+      const auto [lo, hi] = supported();
+      const std::int64_t d = budget.count();
+      if (d > hi - lo || d < lo - hi) {
+        detail::fail(errc::out_of_range, "seconds: " + std::to_string(d) +
+                                             " reaches outside the supported years");
+      }
+      return e.add(t, d, options.at_close == at_close_convention::open);
+    }, budget.count() >= 0);
+  }
+
+  /// Signed business seconds in [a, b); negative when b < a.
+  result<std::chrono::seconds> between(sys_seconds a, sys_seconds b,
+                                       const calc_options& options = {}) const {
+    return detail::capture<std::chrono::seconds>([&] {
+      check_instant(a, "start");
+      check_instant(b, "end");
+      require_hours();
+      const auto& tl = options.dst == dst_convention::wall ? impl_->wall : impl_->elapsed;
+      const auto pauses = to_timeline(options.pauses, options.dst);
+      detail::engine e(tl, pauses);
+      return std::chrono::seconds{e.between(to_timeline(a, options.dst), to_timeline(b, options.dst))};
+    });
+  }
+
+  /// `t` when it is working time, else the start of the next working stretch.
+  result<sys_seconds> next_open(sys_seconds t, const calc_options& options = {}) const {
+    return run<sys_seconds>(t, options, [](const detail::engine& e, std::int64_t x) {
+      return e.next_open(x);
+    }, true);
+  }
+
+  /// The end of the working stretch holding `t`, or of the next one.
+  result<sys_seconds> next_close(sys_seconds t, const calc_options& options = {}) const {
+    return run<sys_seconds>(t, options, [](const detail::engine& e, std::int64_t x) {
+      return e.next_close(x);
+    }, true);
+  }
+
+  /// `t` when it is working or ends a stretch, else the end of the previous stretch.
+  result<sys_seconds> prev_close(sys_seconds t, const calc_options& options = {}) const {
+    return run<sys_seconds>(t, options, [](const detail::engine& e, std::int64_t x) {
+      return e.prev_close(x);
+    }, false);
+  }
+
+  /// The same wall time on the `days`-th working day after `t`'s date (before it when
+  /// negative); see README for closed start days and non-working wall times.
+  result<sys_seconds> add_working_days(sys_seconds t, int days,
+                                       const calc_options& options = {}) const {
+    return detail::capture<sys_seconds>([&] {
+      check_instant(t, "start");
+      require_hours();
+      const auto& spec = *impl_->spec;
+      const std::int64_t instant = t.time_since_epoch().count();
+      const std::int64_t local = instant + spec.tz.offset_at(instant);
+      const std::int64_t day = detail::floor_div(local, detail::seconds_per_day);
+      const std::int64_t tod = local - day * detail::seconds_per_day;
+      const auto no_pauses = std::vector<detail::instant_range>{};
+      const detail::engine days_engine(impl_->elapsed, no_pauses);
+      const std::int64_t target = days_engine.working_day_after(day, days);
+      const std::int64_t wall_target = target * detail::seconds_per_day + tod;
+      const std::int64_t at = spec.tz.resolve(wall_target).first;
+      check_instant(sys_seconds{std::chrono::seconds{at}}, "result");
+      const auto& tl = options.dst == dst_convention::wall ? impl_->wall : impl_->elapsed;
+      const auto pauses = to_timeline(options.pauses, options.dst);
+      detail::engine e(tl, pauses);
+      const std::int64_t x = options.dst == dst_convention::wall ? wall_target : at;
+      const std::int64_t r = e.working(x) ? x : (days >= 0 ? e.next_open(x) : e.prev_close(x));
+      return from_timeline(r, options.dst, INT64_MIN);
+    });
+  }
+
+  /// The holiday dates of `year` by the calendar's rules (observed days included), sorted.
+  result<std::vector<civil_date>> holidays(int year) const {
+    return detail::capture<std::vector<civil_date>>([&] {
+      if (year < detail::min_supported_year || year > detail::max_supported_year) {
+        detail::fail(errc::out_of_range, "year: " + std::to_string(year) +
+                                             " is outside the supported years " +
+                                             std::to_string(detail::min_supported_year) + ".." +
+                                             std::to_string(detail::max_supported_year));
+      }
+      std::vector<civil_date> out;
+      for (auto d : detail::holidays_in_year(impl_->spec->holidays, year)) {
+        const auto ymd = detail::civil_from_days(d);
+        out.push_back({int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day())});
+      }
+      return out;
+    });
+  }
+
+  /// Parses RFC 3339 text; a time without an offset is a wall time in this calendar's zone
+  /// (inside a DST gap: an error; in an overlap: the earlier instant).
+  result<sys_seconds> parse_time(std::string_view text, const std::string& field = "time") const {
+    return detail::capture<sys_seconds>([&] { return sys_seconds{std::chrono::seconds{parse_instant(text, field)}}; });
+  }
+
+  /// `t` as RFC 3339 text in this calendar's zone, with its offset.
+  std::string format(sys_seconds t) const {
+    const std::int64_t v = t.time_since_epoch().count();
+    return detail::format_with_offset(v, impl_->spec->tz.offset_at(v));
+  }
+
+  /// Compiles the working time between two instants now (else it is compiled on first use).
+  result<bool> precompile(sys_seconds from, sys_seconds to) const {
+    return detail::capture<bool>([&] {
+      check_instant(from, "from");
+      check_instant(to, "to");
+      return impl_->elapsed.precompile(from.time_since_epoch().count(),
+                                       to.time_since_epoch().count()) != nullptr;
+    });
+  }
+
+  /// Internal: instants parsed with this calendar's zone (used by the query reader).
+  std::int64_t parse_instant(std::string_view text, const std::string& field) const {
+    const auto tt = detail::parse_text_time(text, field);
+    if (tt.has_offset) return tt.seconds;
+    const auto m = impl_->spec->tz.resolve(tt.seconds);
+    if (m.kind == detail::local_mapping::gap) {
+      detail::fail(errc::nonexistent_time,
+                   field + ": wall time '" + std::string(text) + "' does not exist in " +
+                       timezone() + " (it falls in a daylight-saving gap)");
+    }
+    return m.first;
+  }
+
+ private:
+  explicit calendar(detail::calendar_spec spec)
+      : impl_(std::make_shared<const detail::calendar_impl>(std::move(spec))) {}
+
+  static std::pair<std::int64_t, std::int64_t> supported() {
+    return {detail::days_from_civil(detail::min_supported_year, 1, 1) * detail::seconds_per_day,
+            detail::days_from_civil(detail::max_supported_year + 1, 1, 1) * detail::seconds_per_day};
+  }
+
+  static void check_instant(sys_seconds t, const char* field) {
+    const auto [lo, hi] = supported();
+    const std::int64_t v = t.time_since_epoch().count();
+    if (v < lo || v >= hi) {
+      detail::fail(errc::out_of_range, std::string(field) + ": instant " +
+                                           detail::describe_instant(v) +
+                                           " is outside the supported years " +
+                                           std::to_string(detail::min_supported_year) + ".." +
+                                           std::to_string(detail::max_supported_year));
+    }
+  }
+
+  void require_hours() const {
+    if (!impl_->has_hours) {
+      detail::fail(errc::no_working_time,
+                   "calendar: no working time at all (every day is closed and no override opens one)");
+    }
+  }
+
+  std::int64_t to_timeline(sys_seconds t, dst_convention dst) const {
+    const std::int64_t v = t.time_since_epoch().count();
+    return dst == dst_convention::wall ? v + impl_->spec->tz.offset_at(v) : v;
+  }
+
+  std::vector<detail::instant_range> to_timeline(gsl::span<const pause> pauses,
+                                                 dst_convention dst) const {
+    std::vector<detail::instant_range> out;
+    out.reserve(pauses.size());
+    for (const auto& p : pauses) {
+      if (p.end < p.begin) {
+        detail::fail(errc::invalid_argument, "pauses: a pause ends (" + format(p.end) +
+                                                 ") before it starts (" + format(p.begin) + ")");
+      }
+      check_instant(p.begin, "pauses");
+      check_instant(p.end, "pauses");
+      out.push_back({to_timeline(p.begin, dst), to_timeline(p.end, dst)});
+    }
+    return detail::merge_pauses(std::move(out));
+  }
+
+  /// A timeline value back to an instant. On the wall clock: a time in an overlap is the earlier
+  /// instant unless that precedes `not_before` (the start of a forward add); in a gap, its end.
+  sys_seconds from_timeline(std::int64_t v, dst_convention dst, std::int64_t not_before) const {
+    if (dst == dst_convention::elapsed) return sys_seconds{std::chrono::seconds{v}};
+    const auto m = impl_->spec->tz.resolve(v);
+    std::int64_t r = m.first;
+    if (m.kind == detail::local_mapping::overlap && r < not_before) r = m.second;
+    return sys_seconds{std::chrono::seconds{r}};
+  }
+
+  /// Runs a one-instant operation; `forward` says whether its answer lies at or after `t`
+  /// (which decides how a wall-clock answer in a DST overlap maps back to an instant).
+  template <class T, class F>
+  result<T> run(sys_seconds t, const calc_options& options, F&& op, bool forward) const {
+    return detail::capture<T>([&] {
+      check_instant(t, "start");
+      require_hours();
+      const auto& tl = options.dst == dst_convention::wall ? impl_->wall : impl_->elapsed;
+      const auto pauses = to_timeline(options.pauses, options.dst);
+      detail::engine e(tl, pauses);
+      const std::int64_t x = to_timeline(t, options.dst);
+      const std::int64_t r = op(e, x);
+      const sys_seconds out =
+          from_timeline(r, options.dst, forward ? t.time_since_epoch().count() : INT64_MIN);
+      check_instant(out, "result");
+      return out;
+    });
+  }
+
+  std::shared_ptr<const detail::calendar_impl> impl_;
+};
+
+}  // namespace v1
+}  // namespace itsm

@@ -1,0 +1,277 @@
+#pragma once
+// The calendar's JSON form (design page "Calendar object"), parsed strictly: an unknown key, a
+// bad time, overlapping intervals or an unknown zone is an error that names the field.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "itsm/detail/timeline.hpp"
+
+namespace itsm {
+inline namespace v1 {
+namespace detail {
+
+using json = nlohmann::json;
+
+inline const char* json_type_name(const json& j) { return j.type_name(); }
+
+inline std::string quoted(const json& j) {
+  std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (s.size() > 80) s = s.substr(0, 77) + "...";
+  return s;
+}
+
+[[noreturn]] inline void wrong_type(const std::string& field, const char* expected, const json& j) {
+  fail(errc::invalid_argument,
+       field + ": expected " + expected + ", got " + json_type_name(j) + " " + quoted(j));
+}
+
+inline const std::string& need_string(const json& j, const std::string& field) {
+  if (!j.is_string()) wrong_type(field, "a string", j);
+  return j.get_ref<const std::string&>();
+}
+
+/// A JSON integer (not 1.0, not "1") within [lo, hi].
+inline std::int64_t need_integer(const json& j, const std::string& field, std::int64_t lo,
+                                 std::int64_t hi) {
+  if (j.is_number_unsigned()) {
+    const auto v = j.get<std::uint64_t>();
+    if (v > static_cast<std::uint64_t>(hi) || (lo > 0 && v < static_cast<std::uint64_t>(lo))) {
+      fail(errc::invalid_argument, field + ": " + quoted(j) + " is out of range " +
+                                       std::to_string(lo) + ".." + std::to_string(hi));
+    }
+    return static_cast<std::int64_t>(v);
+  }
+  if (!j.is_number_integer()) wrong_type(field, "an integer", j);
+  const auto v = j.get<std::int64_t>();
+  if (v < lo || v > hi) {
+    fail(errc::invalid_argument, field + ": " + quoted(j) + " is out of range " + std::to_string(lo) +
+                                     ".." + std::to_string(hi));
+  }
+  return v;
+}
+
+inline bool need_bool(const json& j, const std::string& field) {
+  if (!j.is_boolean()) wrong_type(field, "true or false", j);
+  return j.get<bool>();
+}
+
+inline void need_object(const json& j, const std::string& field) {
+  if (!j.is_object()) wrong_type(field, "an object", j);
+}
+
+/// Fails on the first key of `j` that is not in `allowed`, listing the allowed ones.
+inline void only_keys(const json& j, const std::string& field,
+                      std::initializer_list<const char*> allowed) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool known = false;
+    for (const char* k : allowed) known = known || it.key() == k;
+    if (!known) {
+      std::string list;
+      for (const char* k : allowed) list += (list.empty() ? "" : ", ") + std::string(k);
+      fail(errc::invalid_argument,
+           field + ": unknown key '" + it.key() + "' (allowed: " + list + ")");
+    }
+  }
+}
+
+inline constexpr const char* weekday_keys[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+inline int parse_weekday(const json& j, const std::string& field) {
+  const std::string& s = need_string(j, field);
+  for (int i = 0; i < 7; ++i)
+    if (s == weekday_keys[i]) return i;
+  fail(errc::invalid_argument,
+       field + ": unknown weekday '" + s + "' (expected mon, tue, wed, thu, fri, sat or sun)");
+}
+
+/// `[["08:00","12:00"], ...]`: sorted by open, checked for overlaps and empty intervals.
+inline std::vector<day_interval> parse_intervals(const json& j, const std::string& field) {
+  if (!j.is_array()) wrong_type(field, "an array of [open, close] pairs", j);
+  std::vector<day_interval> out;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string f = field + "[" + std::to_string(i) + "]";
+    const json& pair = j[i];
+    if (!pair.is_array() || pair.size() != 2) wrong_type(f, "an [open, close] pair of times", pair);
+    day_interval iv;
+    iv.open = parse_time_of_day(need_string(pair[0], f + "[0]"), f + "[0]", false);
+    iv.close = parse_time_of_day(need_string(pair[1], f + "[1]"), f + "[1]", true);
+    if (iv.open == iv.close) {
+      fail(errc::invalid_argument, f + ": empty interval " + quoted(pair) +
+                                       " (open equals close; omit the day to close it)");
+    }
+    if (iv.close < iv.open) iv.close += static_cast<std::int32_t>(seconds_per_day);  // overnight
+    out.push_back(iv);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const day_interval& a, const day_interval& b) { return a.open < b.open; });
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    if (out[i].open < out[i - 1].close) {
+      auto text = [](std::int32_t s) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%02d:%02d", (s / 3600) % 24, s / 60 % 60);
+        return std::string(buf);
+      };
+      fail(errc::invalid_argument, field + ": intervals overlap: " + text(out[i - 1].open) + "-" +
+                                       text(out[i - 1].close) + " and " + text(out[i].open) + "-" +
+                                       text(out[i].close));
+    }
+  }
+  return out;
+}
+
+/// `--MM-DD` into (month, day); Feb 29 is allowed (it then falls only in leap years).
+inline void parse_yearly(const std::string& s, const std::string& field, int& month, int& day) {
+  if (!(s.size() == 7 && s[0] == '-' && s[1] == '-' && read_digits(s, 2, 2, month) && s[4] == '-' &&
+        read_digits(s, 5, 2, day)) ||
+      !date::year_month_day{date::year{2000}, date::month{unsigned(month)}, date::day{unsigned(day)}}
+           .ok()) {
+    fail(errc::invalid_argument,
+         field + ": invalid yearly date '" + s + "' (expected --MM-DD, such as --12-25)");
+  }
+}
+
+inline void parse_date_form(const std::string& s, const std::string& field, holiday_rule& r) {
+  if (s.size() >= 2 && s[0] == '-' && s[1] == '-') {
+    r.kind = holiday_rule::yearly;
+    parse_yearly(s, field, r.month, r.day_of_month);
+  } else {
+    r.kind = holiday_rule::fixed_date;
+    r.day = parse_date(s, field);
+  }
+}
+
+inline holiday_rule parse_holiday(const json& j, const std::string& field) {
+  holiday_rule r;
+  if (j.is_string()) {
+    parse_date_form(j.get_ref<const std::string&>(), field, r);
+    return r;
+  }
+  if (!j.is_object()) wrong_type(field, "a date string or a holiday object", j);
+  if (j.contains("name")) r.name = need_string(j["name"], field + ".name");
+  if (j.contains("observed")) r.observed = need_bool(j["observed"], field + ".observed");
+  if (j.contains("date")) {
+    only_keys(j, field, {"date", "observed", "name"});
+    parse_date_form(need_string(j["date"], field + ".date"), field + ".date", r);
+  } else if (j.contains("easter")) {
+    only_keys(j, field, {"easter", "observed", "name"});
+    r.kind = holiday_rule::easter;
+    r.easter_offset = static_cast<int>(need_integer(j["easter"], field + ".easter", -300, 300));
+  } else if (j.contains("month") || j.contains("weekday") || j.contains("nth")) {
+    only_keys(j, field, {"month", "weekday", "nth", "observed", "name"});
+    for (const char* k : {"month", "weekday", "nth"}) {
+      if (!j.contains(k)) {
+        fail(errc::invalid_argument, field + ": missing key '" + k +
+                                         "' (a weekday rule needs month, weekday and nth)");
+      }
+    }
+    r.kind = holiday_rule::nth_weekday;
+    r.month = static_cast<int>(need_integer(j["month"], field + ".month", 1, 12));
+    r.weekday = parse_weekday(j["weekday"], field + ".weekday");
+    r.nth = static_cast<int>(need_integer(j["nth"], field + ".nth", -1, 5));
+    if (r.nth == 0) {
+      fail(errc::invalid_argument, field + ".nth: 0 is not a position (use 1..5, or -1 for the last)");
+    }
+  } else {
+    only_keys(j, field, {"date", "easter", "month", "weekday", "nth", "observed", "name"});
+    fail(errc::invalid_argument,
+         field + ": a holiday object needs 'date', 'easter' or 'month'/'weekday'/'nth'");
+  }
+  return r;
+}
+
+/// Parses and checks a calendar object; `field` is the path used in messages.
+inline calendar_spec parse_calendar(const json& j, const std::string& field) {
+  need_object(j, field);
+  only_keys(j, field, {"timezone", "week", "holidays", "overrides"});
+  calendar_spec spec;
+  if (j.contains("timezone")) {
+    spec.tz = zone::from_name(need_string(j["timezone"], field + ".timezone"), field + ".timezone");
+  }
+  if (j.contains("week")) {
+    const json& week = j["week"];
+    need_object(week, field + ".week");
+    only_keys(week, field + ".week", {"mon", "tue", "wed", "thu", "fri", "sat", "sun"});
+    for (int d = 0; d < 7; ++d) {
+      if (week.contains(weekday_keys[d])) {
+        spec.week[static_cast<std::size_t>(d)] =
+            parse_intervals(week[weekday_keys[d]], field + ".week." + weekday_keys[d]);
+      }
+    }
+  }
+  if (j.contains("holidays")) {
+    const json& hs = j["holidays"];
+    if (!hs.is_array()) wrong_type(field + ".holidays", "an array", hs);
+    for (std::size_t i = 0; i < hs.size(); ++i)
+      spec.holidays.push_back(parse_holiday(hs[i], field + ".holidays[" + std::to_string(i) + "]"));
+  }
+  if (j.contains("overrides")) {
+    const json& os = j["overrides"];
+    need_object(os, field + ".overrides");
+    for (auto it = os.begin(); it != os.end(); ++it) {
+      const std::string f = field + ".overrides." + it.key();
+      spec.overrides[parse_date(it.key(), f)] = parse_intervals(it.value(), f);
+    }
+  }
+  return spec;
+}
+
+/// The canonical JSON form of a parsed calendar (what `calendar::to_json` returns).
+inline json calendar_to_json(const calendar_spec& spec) {
+  auto time_text = [](std::int32_t s) {
+    char buf[16];
+    const int h = s / 3600 % 24 + (s == 86400 ? 24 : 0), m = s / 60 % 60, sec = s % 60;
+    if (sec) {
+      std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", h, m, sec);
+    } else {
+      std::snprintf(buf, sizeof buf, "%02d:%02d", h, m);
+    }
+    return std::string(buf);
+  };
+  auto intervals = [&](const std::vector<day_interval>& ivs) {
+    json a = json::array();
+    for (const auto& iv : ivs) {
+      const std::int32_t close =
+          iv.close > 86400 ? iv.close - static_cast<std::int32_t>(seconds_per_day) : iv.close;
+      a.push_back({time_text(iv.open), time_text(close)});
+    }
+    return a;
+  };
+  json j = json::object();
+  j["timezone"] = spec.tz.name();
+  json week = json::object();
+  for (int d = 0; d < 7; ++d) week[weekday_keys[d]] = intervals(spec.week[std::size_t(d)]);
+  j["week"] = week;
+  json hs = json::array();
+  for (const auto& r : spec.holidays) {
+    json h = json::object();
+    switch (r.kind) {
+      case holiday_rule::fixed_date: h["date"] = format_date(r.day); break;
+      case holiday_rule::yearly: {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "--%02d-%02d", r.month, r.day_of_month);
+        h["date"] = buf;
+        break;
+      }
+      case holiday_rule::nth_weekday:
+        h["month"] = r.month;
+        h["weekday"] = weekday_keys[r.weekday];
+        h["nth"] = r.nth;
+        break;
+      case holiday_rule::easter: h["easter"] = r.easter_offset; break;
+    }
+    if (r.observed) h["observed"] = true;
+    if (!r.name.empty()) h["name"] = r.name;
+    hs.push_back(h);
+  }
+  j["holidays"] = hs;
+  json os = json::object();
+  for (const auto& o : spec.overrides) os[format_date(o.first)] = intervals(o.second);
+  j["overrides"] = os;
+  return j;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace itsm

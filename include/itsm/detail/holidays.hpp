@@ -1,0 +1,111 @@
+#pragma once
+// Holiday rules, evaluated with Boost.Date_Time's date generators.
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/date_time/gregorian/gregorian_types.hpp>
+
+#include "itsm/detail/civil.hpp"
+
+namespace itsm {
+inline namespace v1 {
+namespace detail {
+
+/// One entry of a calendar's `holidays` list.
+struct holiday_rule {
+  enum kind_t { fixed_date, yearly, nth_weekday, easter } kind = fixed_date;
+  std::int64_t day = 0;  ///< fixed_date: days since the epoch
+  int month = 0;         ///< yearly, nth_weekday
+  int day_of_month = 0;  ///< yearly
+  int weekday = 0;       ///< nth_weekday: 0 = Monday .. 6 = Sunday
+  int nth = 0;           ///< nth_weekday: 1..5, or -1 for the last
+  int easter_offset = 0; ///< easter: days after Western Easter Sunday
+  bool observed = false; ///< a Saturday also closes the Friday before, a Sunday the Monday after
+  std::string name;
+};
+
+inline std::int64_t to_days(const boost::gregorian::date& d) {
+  static const boost::gregorian::date epoch(1970, 1, 1);
+  return (d - epoch).days();
+}
+
+/// Western (Gregorian) Easter Sunday of `year` (the anonymous Gregorian algorithm, Meeus).
+inline std::int64_t easter_sunday(int year) {
+  const int a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4;
+  const int f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30;
+  const int i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const int m = (a + 11 * h + 22 * l) / 451;
+  const int month = (h + l - 7 * m + 114) / 31, day = (h + l - 7 * m + 114) % 31 + 1;
+  return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+}
+
+/// The date a rule falls on in `year`, or nothing (Feb 29 in a common year, a fifth Monday
+/// that the month lacks, a fixed date of another year).
+inline bool rule_date_in_year(const holiday_rule& r, int year, std::int64_t& out) {
+  using namespace boost::gregorian;
+  const auto boost_weekday = [](int iso0) {  // our 0 = Monday; Boost's 0 = Sunday
+    return greg_weekday(static_cast<unsigned short>((iso0 + 1) % 7));
+  };
+  switch (r.kind) {
+    case holiday_rule::fixed_date: {
+      const auto ymd = civil_from_days(r.day);
+      if (int(ymd.year()) != year) return false;
+      out = r.day;
+      return true;
+    }
+    case holiday_rule::yearly: {
+      const date::year_month_day ymd{date::year{year}, date::month{unsigned(r.month)},
+                                     date::day{unsigned(r.day_of_month)}};
+      if (!ymd.ok()) return false;
+      out = date::sys_days{ymd}.time_since_epoch().count();
+      return true;
+    }
+    case holiday_rule::nth_weekday: {
+      const auto month = static_cast<unsigned short>(r.month);
+      const auto y = static_cast<unsigned short>(year);
+      if (r.nth == -1) {
+        out = to_days(last_day_of_the_week_in_month(boost_weekday(r.weekday), month).get_date(y));
+        return true;
+      }
+      // Boost's "fifth" means "last"; a month without a fifth such weekday has no holiday.
+      const auto first = first_day_of_the_week_in_month(boost_weekday(r.weekday), month).get_date(y);
+      const auto d = first + days(7 * (r.nth - 1));
+      if (d.month() != month) return false;
+      out = to_days(d);
+      return true;
+    }
+    case holiday_rule::easter:
+      out = easter_sunday(year) + r.easter_offset;
+      return true;
+  }
+  return false;
+}
+
+/// Every holiday date of `year`, sorted and unique, observed days included (also those that a
+/// rule of the next or the previous year pushes into this one).
+inline std::vector<std::int64_t> holidays_in_year(const std::vector<holiday_rule>& rules, int year) {
+  std::vector<std::int64_t> out;
+  const std::int64_t first = days_from_civil(year, 1, 1), last = days_from_civil(year, 12, 31);
+  for (const auto& r : rules) {
+    for (int y = year - 1; y <= year + 1; ++y) {
+      std::int64_t d = 0;
+      if (!rule_date_in_year(r, y, d)) continue;
+      if (d >= first && d <= last) out.push_back(d);
+      if (r.observed) {
+        const int wd = weekday_index(d);
+        const std::int64_t extra = wd == 5 ? d - 1 : (wd == 6 ? d + 1 : d);
+        if (extra != d && extra >= first && extra <= last) out.push_back(extra);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace detail
+}  // namespace v1
+}  // namespace itsm

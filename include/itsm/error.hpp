@@ -1,0 +1,133 @@
+#pragma once
+/// \file
+/// Error codes and the `result<T>` value type returned by every fallible itsm call.
+///
+/// Errors a caller can expect (bad input, a refused transition) are values, never exceptions:
+/// a `result<T>` holds either the answer or an `error` whose message names the field and the
+/// value that were wrong. The numeric codes are the same as the C ABI's `ITSM_E*` constants.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace itsm {
+inline namespace v1 {
+
+/// Error categories. Values match the C ABI (`itsm.h`), so they never change once released.
+enum class errc : int {
+  ok = 0,
+  invalid_argument = -1,  ///< a value out of its domain (a time of 25:00, an unknown option)
+  parse_error = -2,       ///< text that is not JSON, or not the expected shape
+  out_of_range = -3,      ///< an instant outside the supported years
+  no_working_time = -4,   ///< the calendar has no working time where the answer would have to be
+  unknown_zone = -5,      ///< an IANA time-zone name the system database does not know
+  nonexistent_time = -6,  ///< a wall time inside a daylight-saving gap
+  null_pointer = -7,      ///< C ABI: a required pointer was NULL
+  out_of_memory = -8,
+  internal = -9,          ///< a bug in itsm: please report it with the input that caused it
+};
+
+/// A short, stable English name of a code (`"invalid_argument"`, ...).
+inline const char* to_string(errc code) noexcept {
+  switch (code) {
+    case errc::ok: return "ok";
+    case errc::invalid_argument: return "invalid_argument";
+    case errc::parse_error: return "parse_error";
+    case errc::out_of_range: return "out_of_range";
+    case errc::no_working_time: return "no_working_time";
+    case errc::unknown_zone: return "unknown_zone";
+    case errc::nonexistent_time: return "nonexistent_time";
+    case errc::null_pointer: return "null_pointer";
+    case errc::out_of_memory: return "out_of_memory";
+    case errc::internal: return "internal";
+  }
+  return "unknown";
+}
+
+/// What went wrong: a code for programs and a message for people. The message names the field
+/// (a JSON path such as `calendar.week.mon[0][1]`) and the offending value.
+struct error {
+  errc code = errc::ok;
+  std::string message;
+};
+
+/// Thrown only by `result<T>::value()` on a result that holds an error (a programming error:
+/// check the result first), never by the library for bad input.
+class bad_result_access : public std::logic_error {
+ public:
+  explicit bad_result_access(const error& e) : std::logic_error(e.message), code_(e.code) {}
+  errc code() const noexcept { return code_; }
+
+ private:
+  errc code_;
+};
+
+/// Either a `T` or an `error`, in the spirit of C++23 `std::expected`.
+template <class T>
+class [[nodiscard]] result {
+ public:
+  result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  result(error err) : state_(std::in_place_index<1>, std::move(err)) {}  // NOLINT: implicit by design
+
+  bool has_value() const noexcept { return state_.index() == 0; }
+  explicit operator bool() const noexcept { return has_value(); }
+
+  /// The value; throws `bad_result_access` when this holds an error.
+  const T& value() const& {
+    if (!has_value()) throw bad_result_access(std::get<1>(state_));
+    return std::get<0>(state_);
+  }
+  T& value() & {
+    if (!has_value()) throw bad_result_access(std::get<1>(state_));
+    return std::get<0>(state_);
+  }
+  T&& value() && {
+    if (!has_value()) throw bad_result_access(std::get<1>(state_));
+    return std::get<0>(std::move(state_));
+  }
+  const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
+  const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
+
+  /// The error; only meaningful when `!has_value()`.
+  const error& error_value() const {
+    static const error none{};
+    return has_value() ? none : std::get<1>(state_);
+  }
+
+ private:
+  std::variant<T, error> state_;
+};
+
+namespace detail {
+/// Internal carrier for an `error` while parsing deep structures; always caught at the public
+/// API edge and turned into a `result`, so it never reaches a caller.
+struct failure : std::runtime_error {
+  failure(errc c, const std::string& message) : std::runtime_error(message), code(c) {}
+  errc code;
+};
+
+[[noreturn]] inline void fail(errc code, const std::string& message) { throw failure(code, message); }
+
+/// Runs `body`, turning internal failures and allocation failure into an `error` value.
+template <class T, class F>
+result<T> capture(F&& body) noexcept {
+  try {
+    return result<T>(body());
+  } catch (const failure& f) {
+    return result<T>(error{f.code, f.what()});
+  } catch (const std::bad_alloc&) {
+    return result<T>(error{errc::out_of_memory, "out of memory"});
+  } catch (const std::exception& e) {
+    return result<T>(error{errc::internal, std::string("internal error: ") + e.what()});
+  } catch (...) {
+    return result<T>(error{errc::internal, "internal error: unknown exception"});
+  }
+}
+}  // namespace detail
+
+}  // namespace v1
+}  // namespace itsm

@@ -1,0 +1,114 @@
+/* The C ABI from C: every function, good and bad input. */
+#include <stdio.h>
+#include <string.h>
+
+#include "itsm/itsm.h"
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond)                                                  \
+  do {                                                               \
+    ++checks;                                                        \
+    if (!(cond)) {                                                   \
+      ++failures;                                                    \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                \
+  } while (0)
+
+static const char *office =
+    "{\"week\": {\"mon\": [[\"09:00\", \"17:00\"]], \"tue\": [[\"09:00\", \"17:00\"]],"
+    " \"wed\": [[\"09:00\", \"17:00\"]], \"thu\": [[\"09:00\", \"17:00\"]],"
+    " \"fri\": [[\"09:00\", \"17:00\"]]}}";
+
+static void test_version(void) {
+  CHECK(strcmp(itsm_version_string(), ITSM_VERSION_STRING) == 0);
+  CHECK(itsm_version_number() == ITSM_VERSION_NUMBER);
+  CHECK(itsm_version_number() ==
+        ITSM_VERSION_MAJOR * 10000 + ITSM_VERSION_MINOR * 100 + ITSM_VERSION_PATCH);
+}
+
+static void test_errors(void) {
+  CHECK(itsm_error_last() != NULL);
+  CHECK(itsm_error_last()->message != NULL);
+  CHECK(strcmp(itsm_strerror(ITSM_OK), "no error") == 0);
+  CHECK(strcmp(itsm_strerror(ITSM_EINVAL), "invalid argument") == 0);
+  CHECK(strcmp(itsm_strerror(12345), "unknown error code") == 0);
+}
+
+static void test_calendar(void) {
+  itsm_calendar *cal = NULL;
+  int64_t out = -1;
+  /* 2026-01-05T16:00:00Z is a Monday. */
+  const int64_t mon_16 = 1767628800;
+
+  CHECK(itsm_calendar_from_json(&cal, office, strlen(office)) == ITSM_OK);
+  CHECK(cal != NULL);
+  CHECK(itsm_error_last()->code == ITSM_OK);
+
+  CHECK(itsm_calendar_add(cal, mon_16, 7200, &out) == ITSM_OK);
+  CHECK(out == mon_16 + 18 * 3600); /* Tuesday 10:00 */
+  CHECK(itsm_calendar_add(cal, mon_16, -3600, &out) == ITSM_OK);
+  CHECK(out == mon_16 - 3600);
+  CHECK(itsm_calendar_add(cal, mon_16, 0, &out) == ITSM_OK);
+  CHECK(out == mon_16);
+
+  CHECK(itsm_calendar_between(cal, mon_16, mon_16 + 7 * 86400, &out) == ITSM_OK);
+  CHECK(out == 40 * 3600);
+  CHECK(itsm_calendar_between(cal, mon_16 + 7 * 86400, mon_16, &out) == ITSM_OK);
+  CHECK(out == -40 * 3600);
+
+  /* Bad input: codes, messages that name the argument, outputs untouched. */
+  out = 42;
+  CHECK(itsm_calendar_add(NULL, mon_16, 1, &out) == ITSM_ENULL);
+  CHECK(strstr(itsm_error_last()->message, "cal") != NULL);
+  CHECK(out == 42);
+  CHECK(itsm_calendar_add(cal, mon_16, 1, NULL) == ITSM_ENULL);
+  CHECK(itsm_calendar_between(NULL, 0, 1, &out) == ITSM_ENULL);
+  CHECK(itsm_calendar_between(cal, 0, 1, NULL) == ITSM_ENULL);
+  CHECK(itsm_calendar_add(cal, -((int64_t)1 << 62), 1, &out) == ITSM_ERANGE);
+  CHECK(out == 42);
+  CHECK(itsm_calendar_add(cal, mon_16, (int64_t)1 << 62, &out) == ITSM_ERANGE);
+  itsm_calendar_free(cal);
+  itsm_calendar_free(NULL);
+}
+
+static void test_bad_calendars(void) {
+  itsm_calendar *cal = (itsm_calendar *)&failures; /* must be overwritten with NULL */
+  const char *not_json = "{\"week\": ";
+  const char *bad_time = "{\"week\": {\"mon\": [[\"09:00\", \"25:00\"]]}}";
+  const char *bad_zone = "{\"timezone\": \"Nowhere/Special\"}";
+  const char invalid_utf8[] = "{\"timezone\": \"\xff\xfe\"}";
+  const char *closed = "{\"week\": {}}";
+  int64_t out = 0;
+
+  CHECK(itsm_calendar_from_json(&cal, not_json, strlen(not_json)) == ITSM_EPARSE);
+  CHECK(cal == NULL);
+  CHECK(itsm_error_last()->code == ITSM_EPARSE);
+
+  CHECK(itsm_calendar_from_json(&cal, bad_time, strlen(bad_time)) == ITSM_EINVAL);
+  CHECK(strstr(itsm_error_last()->message, "calendar.week.mon[0][1]") != NULL);
+  CHECK(strstr(itsm_error_last()->message, "25:00") != NULL);
+
+  CHECK(itsm_calendar_from_json(&cal, bad_zone, strlen(bad_zone)) == ITSM_EZONE);
+  CHECK(strstr(itsm_error_last()->message, "Nowhere/Special") != NULL);
+
+  CHECK(itsm_calendar_from_json(&cal, invalid_utf8, sizeof invalid_utf8 - 1) == ITSM_EPARSE);
+  CHECK(itsm_calendar_from_json(NULL, office, strlen(office)) == ITSM_ENULL);
+  CHECK(itsm_calendar_from_json(&cal, NULL, 3) == ITSM_ENULL);
+  CHECK(itsm_calendar_from_json(&cal, office, 0) == ITSM_EPARSE);
+
+  CHECK(itsm_calendar_from_json(&cal, closed, strlen(closed)) == ITSM_OK);
+  CHECK(itsm_calendar_add(cal, 1767628800, 60, &out) == ITSM_ENOWORKTIME);
+  CHECK(strstr(itsm_error_last()->message, "no working time") != NULL);
+  itsm_calendar_free(cal);
+}
+
+int main(void) {
+  test_version();
+  test_errors();
+  test_calendar();
+  test_bad_calendars();
+  printf("%d checks, %d failed\n", checks, failures);
+  return failures ? 1 : 0;
+}

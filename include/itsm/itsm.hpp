@@ -6,4 +6,5 @@
 #include "itsm/calendar.hpp"
 #include "itsm/error.hpp"
 #include "itsm/query.hpp"
+#include "itsm/sla.hpp"
 #include "itsm/version.hpp"

@@ -2,6 +2,7 @@
 // minute-walking implementation kept here (it knows nothing of stretches or prefix sums).
 
 #include <random>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -163,5 +164,40 @@ TEST_CASE("add and between are inverse, monotonic and additive", "[calendar][pro
     const sys_seconds a{seconds{t0 + instant(rng)}}, b{seconds{t0 + instant(rng)}},
         c{seconds{t0 + instant(rng)}};
     CHECK(cal->between(a, b)->count() + cal->between(b, c)->count() == cal->between(a, c)->count());
+  }
+}
+
+TEST_CASE("one calendar shared by threads grows its compiled range safely", "[calendar][threads]") {
+  // Each thread asks about instants centuries apart, so the lazily compiled range keeps growing
+  // while the others read it; every answer must equal the one computed afterwards on one thread.
+  auto cal = itsm::calendar::from_json(
+      R"({"timezone":"America/New_York","week":{"mon":[["09:00","17:00"]],"wed":[["22:00","06:00"]]},
+          "holidays":[{"month":11,"weekday":"thu","nth":4},{"easter":-2}]})");
+  REQUIRE(cal);
+  constexpr int threads = 4, per_thread = 300;
+  std::vector<std::vector<std::int64_t>> starts(threads), answers(threads);
+  for (int t = 0; t < threads; ++t) {
+    std::mt19937_64 rng(static_cast<unsigned>(t));
+    std::uniform_int_distribution<std::int64_t> when(-2000000000LL, 12000000000LL);
+    for (int i = 0; i < per_thread; ++i) starts[t].push_back(when(rng));
+  }
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (auto s : starts[t]) {
+        auto r = cal->add(sys_seconds{seconds{s}}, seconds{36000});
+        answers[t].push_back(r ? r->time_since_epoch().count() : -1);
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  auto fresh = itsm::calendar::from_json(cal->to_json());
+  REQUIRE(fresh);
+  for (int t = 0; t < threads; ++t) {
+    for (int i = 0; i < per_thread; ++i) {
+      auto r = fresh->add(sys_seconds{seconds{starts[t][i]}}, seconds{36000});
+      REQUIRE(r);
+      CHECK(answers[t][i] == r->time_since_epoch().count());
+    }
   }
 }

@@ -69,6 +69,20 @@ struct civil_date {
 };
 
 namespace detail {
+/// `"close"` / `"open"`; fails naming `field`.
+inline at_close_convention parse_at_close(const std::string& v, const std::string& field) {
+  if (v == "close") return at_close_convention::close;
+  if (v == "open") return at_close_convention::open;
+  fail(errc::invalid_argument, field + ": unknown convention '" + v + "' (expected close or open)");
+}
+
+/// `"elapsed"` / `"wall"`; fails naming `field`.
+inline dst_convention parse_dst(const std::string& v, const std::string& field) {
+  if (v == "elapsed") return dst_convention::elapsed;
+  if (v == "wall") return dst_convention::wall;
+  fail(errc::invalid_argument, field + ": unknown convention '" + v + "' (expected elapsed or wall)");
+}
+
 struct calendar_impl {
   explicit calendar_impl(calendar_spec s)
       : spec(std::make_shared<const calendar_spec>(std::move(s))),
@@ -87,13 +101,7 @@ class calendar {
   /// Loads the JSON form (see README "Calendars"). Errors name the field and the value.
   static result<calendar> from_json(std::string_view text) {
     return detail::capture<calendar>([&] {
-      nlohmann::json j;
-      try {
-        j = nlohmann::json::parse(text.begin(), text.end());
-      } catch (const nlohmann::json::parse_error& e) {
-        detail::fail(errc::parse_error, std::string("calendar: not valid JSON: ") + e.what());
-      }
-      return calendar(detail::parse_calendar(j, "calendar"));
+      return calendar(detail::parse_calendar(detail::parse_json_text(text, "calendar"), "calendar"));
     });
   }
 

@@ -40,12 +40,7 @@ class query_evaluator {
     nlohmann::json id = nullptr;
     nlohmann::json answer = nlohmann::json::object();
     auto r = detail::capture<nlohmann::json>([&] {
-      nlohmann::json q;
-      try {
-        q = nlohmann::json::parse(line.begin(), line.end());
-      } catch (const nlohmann::json::parse_error& e) {
-        detail::fail(errc::parse_error, std::string("query: not valid JSON: ") + e.what());
-      }
+      const nlohmann::json q = detail::parse_json_text(line, "query");
       if (q.is_object() && q.contains("id")) id = q["id"];
       return answer_query(q);
     });
@@ -141,26 +136,11 @@ class query_evaluator {
     detail::need_object(o, "options");
     detail::only_keys(o, "options", {"at_close", "dst"});
     if (o.contains("at_close")) {
-      const std::string& v = detail::need_string(o["at_close"], "options.at_close");
-      if (v == "close") {
-        options.at_close = at_close_convention::close;
-      } else if (v == "open") {
-        options.at_close = at_close_convention::open;
-      } else {
-        detail::fail(errc::invalid_argument,
-                     "options.at_close: unknown convention '" + v + "' (expected close or open)");
-      }
+      options.at_close = detail::parse_at_close(
+          detail::need_string(o["at_close"], "options.at_close"), "options.at_close");
     }
     if (o.contains("dst")) {
-      const std::string& v = detail::need_string(o["dst"], "options.dst");
-      if (v == "elapsed") {
-        options.dst = dst_convention::elapsed;
-      } else if (v == "wall") {
-        options.dst = dst_convention::wall;
-      } else {
-        detail::fail(errc::invalid_argument,
-                     "options.dst: unknown convention '" + v + "' (expected elapsed or wall)");
-      }
+      options.dst = detail::parse_dst(detail::need_string(o["dst"], "options.dst"), "options.dst");
     }
   }
 

@@ -200,13 +200,7 @@ inline result<sla_definition> sla_definition::from_json(const nlohmann::json& j,
 
 inline result<sla_definition> sla_definition::from_json(std::string_view text) {
   return detail::capture<sla_definition>([&] {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
-      detail::fail(errc::parse_error, std::string("sla: not valid JSON: ") + e.what());
-    }
-    auto d = from_json(j);
+    auto d = from_json(detail::parse_json_text(text, "sla"));
     if (!d) detail::fail(d.error_value().code, d.error_value().message);
     return std::move(*d);
   });

@@ -26,21 +26,13 @@ itsm::sys_seconds from_epoch(std::int64_t s) { return itsm::sys_seconds{std::chr
 
 itsm::calc_options options(const std::string& at_close, const std::string& dst,
                            const std::vector<itsm::pause>& pauses) {
-  itsm::calc_options o;
-  if (at_close == "close") {
-    o.at_close = itsm::at_close_convention::close;
-  } else if (at_close == "open") {
-    o.at_close = itsm::at_close_convention::open;
-  } else {
-    raise({itsm::errc::invalid_argument, "at_close: unknown convention '" + at_close + "' (expected close or open)"});
-  }
-  if (dst == "elapsed") {
-    o.dst = itsm::dst_convention::elapsed;
-  } else if (dst == "wall") {
-    o.dst = itsm::dst_convention::wall;
-  } else {
-    raise({itsm::errc::invalid_argument, "dst: unknown convention '" + dst + "' (expected elapsed or wall)"});
-  }
+  auto parsed = itsm::detail::capture<itsm::calc_options>([&] {
+    itsm::calc_options o;
+    o.at_close = itsm::detail::parse_at_close(at_close, "at_close");
+    o.dst = itsm::detail::parse_dst(dst, "dst");
+    return o;
+  });
+  itsm::calc_options o = unwrap(std::move(parsed));
   o.pauses = pauses;
   return o;
 }

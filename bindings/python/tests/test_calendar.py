@@ -32,3 +32,20 @@ def test_bad_calendar_names_the_field():
     assert "calendar.week.mon[0][1]" in str(info.value)
     assert info.value.code == -1
     assert isinstance(info.value, itsm.Error)
+
+
+def test_unknown_convention_names_the_argument():
+    cal = itsm.Calendar.from_json(OFFICE)
+    start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+    with pytest.raises(itsm.CalendarError, match="at_close: unknown convention 'later'"):
+        cal.add(start, dt.timedelta(hours=1), at_close="later")
+    with pytest.raises(itsm.CalendarError, match="dst: unknown convention 'solar'"):
+        cal.between(start, start, dst="solar")
+
+
+def test_open_convention_moves_off_the_close():
+    cal = itsm.Calendar.from_json(OFFICE)
+    start = dt.datetime(2026, 1, 5, 16, 0, tzinfo=dt.timezone.utc)
+    assert cal.add(start, dt.timedelta(hours=1)).hour == 17
+    assert cal.add(start, dt.timedelta(hours=1), at_close="open") == dt.datetime(
+        2026, 1, 6, 9, 0, tzinfo=dt.timezone.utc)

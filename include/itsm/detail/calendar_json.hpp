@@ -14,6 +14,15 @@ namespace detail {
 
 using json = nlohmann::json;
 
+/// Parses JSON text; `what` names the document in the error (`calendar`, `query`, ...).
+inline json parse_json_text(std::string_view text, const std::string& what) {
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    fail(errc::parse_error, what + ": not valid JSON: " + e.what());
+  }
+}
+
 inline const char* json_type_name(const json& j) { return j.type_name(); }
 
 inline std::string quoted(const json& j) {

@@ -94,6 +94,18 @@ const char* itsm_strerror(int code) {
     case ITSM_ENULL: return "NULL argument";
     case ITSM_ENOMEM: return "out of memory";
     case ITSM_EINTERNAL: return "internal error";
+    case ITSM_EDEFINITION: return "invalid workflow definition";
+    case ITSM_EUNKNOWN_TRANSITION: return "unknown transition";
+    case ITSM_ENOT_ALLOWED: return "transition not allowed from the current state";
+    case ITSM_EROLE: return "role denied";
+    case ITSM_EMISSING_FIELDS: return "missing required fields";
+    case ITSM_EAPPROVALS: return "approvals pending";
+    case ITSM_EGUARD: return "guard failed";
+    case ITSM_ETIME_BACKWARDS: return "time went backwards";
+    case ITSM_ESOD: return "segregation of duties";
+    case ITSM_EAMBIGUOUS: return "ambiguous";
+    case ITSM_ENOT_FOUND: return "not found";
+    case ITSM_ETAMPERED: return "tampered history";
     default: return "unknown error code";
   }
 }

@@ -27,6 +27,19 @@ enum class errc : int {
   null_pointer = -7,      ///< C ABI: a required pointer was NULL
   out_of_memory = -8,
   internal = -9,          ///< a bug in itsm: please report it with the input that caused it
+  // Workflows. A refused transition is one of the codes -11..-19; the ticket is unchanged.
+  invalid_definition = -10,      ///< a workflow definition failed its checks (each problem named)
+  unknown_transition = -11,      ///< no transition of that id anywhere in the workflow
+  not_allowed_from_state = -12,  ///< the transition exists, but not from the ticket's state
+  role_denied = -13,             ///< the actor holds none of the roles the transition allows
+  missing_fields = -14,          ///< required fields are absent, null or empty
+  approvals_pending = -15,       ///< fewer distinct valid approvals than the rule needs
+  guard_failed = -16,            ///< a host guard said no (or is not registered: fail closed)
+  time_went_backwards = -17,     ///< the event is older than the ticket's last history record
+  segregation_of_duties = -18,   ///< an approver who is the requester/implementer/owner, or twice
+  ambiguous = -19,               ///< move_to: more than one transition leads to that state
+  not_found = -20,               ///< an unknown name: workflow, state, ticket
+  tampered = -21,                ///< a hash-chained history that does not verify
 };
 
 /// A short, stable English name of a code (`"invalid_argument"`, ...).
@@ -42,6 +55,18 @@ inline const char* to_string(errc code) noexcept {
     case errc::null_pointer: return "null_pointer";
     case errc::out_of_memory: return "out_of_memory";
     case errc::internal: return "internal";
+    case errc::invalid_definition: return "invalid_definition";
+    case errc::unknown_transition: return "unknown_transition";
+    case errc::not_allowed_from_state: return "not_allowed_from_state";
+    case errc::role_denied: return "role_denied";
+    case errc::missing_fields: return "missing_fields";
+    case errc::approvals_pending: return "approvals_pending";
+    case errc::guard_failed: return "guard_failed";
+    case errc::time_went_backwards: return "time_went_backwards";
+    case errc::segregation_of_duties: return "segregation_of_duties";
+    case errc::ambiguous: return "ambiguous";
+    case errc::not_found: return "not_found";
+    case errc::tampered: return "tampered";
   }
   return "unknown";
 }

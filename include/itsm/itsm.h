@@ -46,7 +46,19 @@ typedef enum itsm_error_code {
   ITSM_ENONEXISTENT = -6,  /**< a wall time inside a daylight-saving gap */
   ITSM_ENULL = -7,         /**< a required pointer argument was NULL */
   ITSM_ENOMEM = -8,        /**< out of memory */
-  ITSM_EINTERNAL = -9      /**< a bug in itsm; please report it */
+  ITSM_EINTERNAL = -9,     /**< a bug in itsm; please report it */
+  ITSM_EDEFINITION = -10,  /**< a workflow definition failed its checks */
+  ITSM_EUNKNOWN_TRANSITION = -11, /**< no transition of that id in the workflow */
+  ITSM_ENOT_ALLOWED = -12, /**< the transition exists, but not from the ticket's state */
+  ITSM_EROLE = -13,        /**< the actor holds none of the transition's roles */
+  ITSM_EMISSING_FIELDS = -14, /**< required fields are absent, null or empty */
+  ITSM_EAPPROVALS = -15,   /**< approvals pending (fewer than the rule needs) */
+  ITSM_EGUARD = -16,       /**< a host guard refused (or is not registered) */
+  ITSM_ETIME_BACKWARDS = -17, /**< the event is older than the ticket's last record */
+  ITSM_ESOD = -18,         /**< segregation of duties: this actor may not approve */
+  ITSM_EAMBIGUOUS = -19,   /**< more than one transition leads to the requested state */
+  ITSM_ENOT_FOUND = -20,   /**< an unknown name (workflow, state) */
+  ITSM_ETAMPERED = -21     /**< a hash-chained history that does not verify */
 } itsm_error_code;
 
 /** The last error on the calling thread. */

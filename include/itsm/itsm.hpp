@@ -1,10 +1,13 @@
 #pragma once
 /// \file
 /// The itsm C++ API in one include. Areas: calendars and business time (calendar.hpp), the
-/// query-line form (query.hpp), errors (error.hpp) and the version (version.hpp).
+/// query-line form (query.hpp), SLA clocks (sla.hpp), workflow definitions (workflow.hpp),
+/// tickets (ticket.hpp), errors (error.hpp) and the version (version.hpp).
 
 #include "itsm/calendar.hpp"
 #include "itsm/error.hpp"
 #include "itsm/query.hpp"
 #include "itsm/sla.hpp"
+#include "itsm/ticket.hpp"
 #include "itsm/version.hpp"
+#include "itsm/workflow.hpp"

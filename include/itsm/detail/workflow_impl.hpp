@@ -1,0 +1,646 @@
+#pragma once
+// Workflow definitions: the strict JSON reader and writer, the graph checks (Boost.Graph),
+// compilation into lookup tables, DOT export and the built-in processes.
+
+#include <set>
+#include <sstream>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/reverse_graph.hpp>
+
+#include "itsm/detail/builtin_workflows_data.hpp"
+#include "itsm/detail/json_util.hpp"
+
+namespace itsm {
+inline namespace v1 {
+namespace detail {
+
+inline std::vector<std::string> need_string_list(const json& j, const std::string& field) {
+  if (!j.is_array()) wrong_type(field, "an array of strings", j);
+  std::vector<std::string> out;
+  out.reserve(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    out.push_back(need_string(j[i], field + "[" + std::to_string(i) + "]"));
+  }
+  return out;
+}
+
+inline field_def parse_field_def(const json& j, const std::string& field) {
+  field_def f;
+  if (j.is_string()) {
+    f.id = j.get<std::string>();
+    return f;
+  }
+  if (!j.is_object()) wrong_type(field, "a field name or {\"id\", \"values\"}", j);
+  only_keys(j, field, {"id", "values"});
+  if (!j.contains("id")) fail(errc::invalid_argument, field + ": missing key 'id'");
+  f.id = need_string(j["id"], field + ".id");
+  if (j.contains("values")) f.values = need_string_list(j["values"], field + ".values");
+  return f;
+}
+
+inline state_def parse_state_def(const json& j, const std::string& field) {
+  need_object(j, field);
+  only_keys(j, field, {"id", "name", "category", "initial", "terminal", "requires"});
+  for (const char* k : {"id", "category"}) {
+    if (!j.contains(k)) fail(errc::invalid_argument, field + ": missing key '" + k + "'");
+  }
+  state_def s;
+  s.id = need_string(j["id"], field + ".id");
+  if (j.contains("name")) s.name = need_string(j["name"], field + ".name");
+  const std::string& cat = need_string(j["category"], field + ".category");
+  const auto c = parse_state_category(cat);
+  if (!c) {
+    fail(errc::invalid_argument,
+         field + ".category: unknown category '" + cat +
+             "' (expected new, open, waiting, resolved, closed or cancelled)");
+  }
+  s.category = *c;
+  if (j.contains("initial")) s.initial = need_bool(j["initial"], field + ".initial");
+  if (j.contains("terminal")) s.terminal = need_bool(j["terminal"], field + ".terminal");
+  if (j.contains("requires")) s.required_fields = need_string_list(j["requires"], field + ".requires");
+  return s;
+}
+
+inline transition_def parse_transition_def(const json& j, const std::string& field) {
+  need_object(j, field);
+  only_keys(j, field, {"id", "name", "from", "to", "kind", "roles", "requires", "approvals",
+                       "guards", "actions", "set", "distinct"});
+  for (const char* k : {"id", "from", "to"}) {
+    if (!j.contains(k)) fail(errc::invalid_argument, field + ": missing key '" + k + "'");
+  }
+  transition_def t;
+  t.id = need_string(j["id"], field + ".id");
+  if (j.contains("name")) t.name = need_string(j["name"], field + ".name");
+  const json& from = j["from"];
+  if (from.is_string() && from.get<std::string>() == "*") {
+    t.from_any = true;
+  } else if (from.is_array() && from.size() == 1 && from[0].is_string() &&
+             from[0].get<std::string>() == "*") {
+    t.from_any = true;
+  } else {
+    if (!from.is_array()) wrong_type(field + ".from", "an array of state ids or \"*\"", from);
+    t.from = need_string_list(from, field + ".from");
+  }
+  t.to = need_string(j["to"], field + ".to");
+  if (j.contains("kind")) {
+    const std::string& k = need_string(j["kind"], field + ".kind");
+    if (k == "normal") t.kind = transition_kind::normal;
+    else if (k == "reopen") t.kind = transition_kind::reopen;
+    else if (k == "revert") t.kind = transition_kind::revert;
+    else if (k == "reject") t.kind = transition_kind::reject;
+    else
+      fail(errc::invalid_argument, field + ".kind: unknown kind '" + k +
+                                       "' (expected normal, reopen, revert or reject)");
+  }
+  if (j.contains("roles")) t.roles = need_string_list(j["roles"], field + ".roles");
+  if (j.contains("requires")) t.required_fields = need_string_list(j["requires"], field + ".requires");
+  if (j.contains("guards")) t.guards = need_string_list(j["guards"], field + ".guards");
+  if (j.contains("actions")) t.actions = need_string_list(j["actions"], field + ".actions");
+  if (j.contains("distinct")) t.distinct_fields = need_string_list(j["distinct"], field + ".distinct");
+  if (j.contains("set")) {
+    need_object(j["set"], field + ".set");
+    t.set = j["set"];
+  }
+  if (j.contains("approvals")) {
+    const json& a = j["approvals"];
+    const std::string f = field + ".approvals";
+    need_object(a, f);
+    only_keys(a, f, {"role", "min", "exclude", "auto"});
+    if (!a.contains("role")) fail(errc::invalid_argument, f + ": missing key 'role'");
+    approval_rule r;
+    r.role = need_string(a["role"], f + ".role");
+    if (a.contains("min")) r.min = static_cast<int>(need_integer(a["min"], f + ".min", 1, 1000));
+    if (a.contains("exclude")) r.exclude = need_string_list(a["exclude"], f + ".exclude");
+    if (a.contains("auto")) r.automatic = need_bool(a["auto"], f + ".auto");
+    t.approvals = std::move(r);
+  }
+  return t;
+}
+
+inline workflow_definition parse_workflow(const json& j) {
+  const std::string field = "workflow";
+  need_object(j, field);
+  only_keys(j, field, {"name", "version", "title", "description", "roles", "fields", "guards",
+                       "actions", "priority_matrix", "states", "transitions", "meta"});
+  for (const char* k : {"name", "states", "transitions"}) {
+    if (!j.contains(k)) fail(errc::invalid_argument, field + ": missing key '" + k + "'");
+  }
+  workflow_definition d;
+  d.name = need_string(j["name"], "name");
+  if (j.contains("version")) d.version = static_cast<int>(need_integer(j["version"], "version", 1, 1000000000));
+  if (j.contains("title")) d.title = need_string(j["title"], "title");
+  if (j.contains("description")) d.description = need_string(j["description"], "description");
+  if (j.contains("roles")) d.roles = need_string_list(j["roles"], "roles");
+  if (j.contains("guards")) d.guards = need_string_list(j["guards"], "guards");
+  if (j.contains("actions")) d.actions = need_string_list(j["actions"], "actions");
+  if (j.contains("fields")) {
+    const json& f = j["fields"];
+    if (!f.is_array()) wrong_type("fields", "an array", f);
+    d.fields.emplace();
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      d.fields->push_back(parse_field_def(f[i], "fields[" + std::to_string(i) + "]"));
+    }
+  }
+  if (j.contains("priority_matrix")) {
+    const json& m = j["priority_matrix"];
+    if (!m.is_array()) wrong_type("priority_matrix", "an array of rows (one per impact)", m);
+    for (std::size_t r = 0; r < m.size(); ++r) {
+      const std::string f = "priority_matrix[" + std::to_string(r) + "]";
+      if (!m[r].is_array()) wrong_type(f, "an array of priorities (one per urgency)", m[r]);
+      std::vector<int> row;
+      for (std::size_t c = 0; c < m[r].size(); ++c) {
+        row.push_back(static_cast<int>(need_integer(m[r][c], f + "[" + std::to_string(c) + "]", 1, 99)));
+      }
+      d.priority_matrix.push_back(std::move(row));
+    }
+  }
+  if (j.contains("meta")) {
+    need_object(j["meta"], "meta");
+    d.meta = j["meta"];
+  }
+  const json& states = j["states"];
+  if (!states.is_array()) wrong_type("states", "an array of state objects", states);
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    d.states.push_back(parse_state_def(states[i], "states[" + std::to_string(i) + "]"));
+  }
+  const json& transitions = j["transitions"];
+  if (!transitions.is_array()) wrong_type("transitions", "an array of transition objects", transitions);
+  for (std::size_t i = 0; i < transitions.size(); ++i) {
+    d.transitions.push_back(
+        parse_transition_def(transitions[i], "transitions[" + std::to_string(i) + "]"));
+  }
+  return d;
+}
+
+inline json workflow_to_json(const workflow_definition& d) {
+  json j = json::object();
+  j["name"] = d.name;
+  j["version"] = d.version;
+  if (!d.title.empty()) j["title"] = d.title;
+  if (!d.description.empty()) j["description"] = d.description;
+  if (d.roles) j["roles"] = *d.roles;
+  if (d.fields) {
+    json f = json::array();
+    for (const auto& fd : *d.fields) {
+      if (fd.values.empty()) f.push_back(fd.id);
+      else f.push_back({{"id", fd.id}, {"values", fd.values}});
+    }
+    j["fields"] = std::move(f);
+  }
+  if (d.guards) j["guards"] = *d.guards;
+  if (d.actions) j["actions"] = *d.actions;
+  if (!d.priority_matrix.empty()) j["priority_matrix"] = d.priority_matrix;
+  json states = json::array();
+  for (const auto& s : d.states) {
+    json o = {{"id", s.id}, {"category", to_string(s.category)}};
+    if (!s.name.empty()) o["name"] = s.name;
+    if (s.initial) o["initial"] = true;
+    if (s.terminal) o["terminal"] = true;
+    if (!s.required_fields.empty()) o["requires"] = s.required_fields;
+    states.push_back(std::move(o));
+  }
+  j["states"] = std::move(states);
+  json transitions = json::array();
+  for (const auto& t : d.transitions) {
+    json o = {{"id", t.id}, {"to", t.to}};
+    if (t.from_any) o["from"] = "*";
+    else o["from"] = t.from;
+    if (!t.name.empty()) o["name"] = t.name;
+    if (t.kind != transition_kind::normal) o["kind"] = to_string(t.kind);
+    if (!t.roles.empty()) o["roles"] = t.roles;
+    if (!t.required_fields.empty()) o["requires"] = t.required_fields;
+    if (t.approvals) {
+      json a = {{"role", t.approvals->role}, {"min", t.approvals->min}};
+      if (!t.approvals->exclude.empty()) a["exclude"] = t.approvals->exclude;
+      if (!t.approvals->automatic) a["auto"] = false;
+      o["approvals"] = std::move(a);
+    }
+    if (!t.guards.empty()) o["guards"] = t.guards;
+    if (!t.actions.empty()) o["actions"] = t.actions;
+    if (!t.set.empty()) o["set"] = t.set;
+    if (!t.distinct_fields.empty()) o["distinct"] = t.distinct_fields;
+    transitions.push_back(std::move(o));
+  }
+  j["transitions"] = std::move(transitions);
+  if (!d.meta.empty()) j["meta"] = d.meta;
+  return j;
+}
+
+inline std::string state_where(const state_def& s) { return "state '" + s.id + "'"; }
+inline std::string transition_where(const transition_def& t, std::size_t i) {
+  return "transition '" + t.id + "' (#" + std::to_string(i + 1) + ")";
+}
+
+inline std::vector<std::vector<int>> default_priority_matrix() {
+  std::vector<std::vector<int>> m(5, std::vector<int>(5));
+  for (int i = 1; i <= 5; ++i)
+    for (int u = 1; u <= 5; ++u) m[i - 1][u - 1] = (i + u) / 2;
+  return m;
+}
+
+/// Runs every check of the design page; fills `out`'s lookup tables when there is no error.
+inline std::vector<problem> check_definition(const workflow_definition& def, workflow* out) {
+  std::vector<problem> problems;
+  auto error = [&](std::string where, std::string message) {
+    problems.push_back(problem{problem::severity::error, std::move(where), std::move(message)});
+  };
+  auto warning = [&](std::string where, std::string message) {
+    problems.push_back(problem{problem::severity::warning, std::move(where), std::move(message)});
+  };
+  const std::string wf = "workflow '" + def.name + "'";
+  if (def.name.empty()) error("workflow", "name is empty");
+  if (def.version < 1) error(wf, "version " + std::to_string(def.version) + " is not positive");
+  if (def.states.empty()) error(wf, "has no states");
+  if (def.states.size() > 65535) error(wf, "has more than 65535 states");
+
+  auto declared = [](const auto& list, const std::string& id) {
+    if (!list) return true;
+    return std::find(list->begin(), list->end(), id) != list->end();
+  };
+  auto field_declared = [&](const std::string& id) {
+    if (!def.fields) return true;
+    return std::any_of(def.fields->begin(), def.fields->end(),
+                       [&](const field_def& f) { return f.id == id; });
+  };
+  auto check_fields = [&](const std::string& where, const std::vector<std::string>& ids,
+                          const char* what) {
+    for (const auto& f : ids) {
+      if (f.empty()) error(where, std::string(what) + ": empty field name");
+      else if (!field_declared(f)) error(where, std::string(what) + ": field '" + f + "' is not declared in fields");
+    }
+  };
+  if (def.fields) {
+    std::set<std::string> seen;
+    for (const auto& f : *def.fields) {
+      if (f.id.empty()) error(wf, "fields: empty field name");
+      else if (!seen.insert(f.id).second) error("field '" + f.id + "'", "declared twice");
+    }
+  }
+  if (def.roles) {
+    std::set<std::string> seen;
+    for (const auto& r : *def.roles) {
+      if (r.empty()) error(wf, "roles: empty role name");
+      else if (!seen.insert(r).second) error("role '" + r + "'", "declared twice");
+    }
+  }
+  for (std::size_t r = 0; r < def.priority_matrix.size(); ++r) {
+    if (def.priority_matrix[r].empty()) {
+      error(wf, "priority_matrix[" + std::to_string(r) + "] is empty (one priority per urgency)");
+    }
+  }
+
+  // States.
+  std::unordered_map<std::string, workflow::index> index;
+  std::vector<workflow::index> initials;
+  bool any_terminal = false;
+  for (std::size_t i = 0; i < def.states.size(); ++i) {
+    const auto& s = def.states[i];
+    if (s.id.empty()) {
+      error("states[" + std::to_string(i) + "]", "empty state id");
+      continue;
+    }
+    if (!index.emplace(s.id, static_cast<workflow::index>(i)).second) {
+      error(state_where(s), "declared twice");
+    }
+    if (s.initial) initials.push_back(static_cast<workflow::index>(i));
+    if (s.terminal) any_terminal = true;
+    if (s.initial && s.terminal) error(state_where(s), "is both initial and terminal");
+    check_fields(state_where(s), s.required_fields, "requires");
+  }
+  if (initials.empty() && !def.states.empty()) error(wf, "has no initial state (mark exactly one \"initial\": true)");
+  if (initials.size() > 1) {
+    std::string list;
+    for (auto i : initials) list += (list.empty() ? "'" : ", '") + def.states[i].id + "'";
+    error(wf, "has " + std::to_string(initials.size()) + " initial states (" + list + "); exactly one is allowed");
+  }
+  if (!any_terminal && !def.states.empty()) error(wf, "has no terminal state (mark at least one \"terminal\": true)");
+
+  // Transitions: references, then the expanded from-sets.
+  const std::size_t n_states = def.states.size();
+  std::vector<std::vector<workflow::index>> outgoing(n_states);
+  bool structure_ok = problems.empty() ||
+                      std::none_of(problems.begin(), problems.end(), [](const problem& p) {
+                        return p.level == problem::severity::error;
+                      });
+  for (std::size_t i = 0; i < def.transitions.size(); ++i) {
+    const auto& t = def.transitions[i];
+    const std::string where = transition_where(t, i);
+    if (t.id.empty()) error("transitions[" + std::to_string(i) + "]", "empty transition id");
+    for (const char* r : reserved_transition_ids) {
+      if (t.id == r) error(where, "'" + t.id + "' is reserved for history records; choose another id");
+    }
+    auto to = index.find(t.to);
+    if (to == index.end()) {
+      error(where, "to: unknown state '" + t.to + "'");
+      structure_ok = false;
+    }
+    if (!t.from_any && t.from.empty()) error(where, "from: no state (list states, or \"*\" for every open state)");
+    std::vector<workflow::index> from;
+    if (t.from_any) {
+      for (std::size_t s = 0; s < n_states; ++s) {
+        if (!def.states[s].terminal && def.states[s].id != t.to) from.push_back(static_cast<workflow::index>(s));
+      }
+    } else {
+      for (const auto& f : t.from) {
+        auto it = index.find(f);
+        if (it == index.end()) {
+          error(where, "from: unknown state '" + f + "'");
+          structure_ok = false;
+        } else if (std::find(from.begin(), from.end(), it->second) != from.end()) {
+          error(where, "from: state '" + f + "' listed twice");
+        } else {
+          from.push_back(it->second);
+        }
+      }
+    }
+    for (const auto& r : t.roles) {
+      if (!declared(def.roles, r)) error(where, "roles: role '" + r + "' is not declared in roles");
+    }
+    check_fields(where, t.required_fields, "requires");
+    check_fields(where, t.distinct_fields, "distinct");
+    if (!t.distinct_fields.empty() && t.distinct_fields.size() < 2) {
+      error(where, "distinct: needs at least two fields");
+    }
+    if (!t.set.is_object()) {
+      error(where, "set: must be an object of field values");
+    } else {
+      for (auto it = t.set.begin(); it != t.set.end(); ++it) {
+        if (!field_declared(it.key())) error(where, "set: field '" + it.key() + "' is not declared in fields");
+      }
+    }
+    for (const auto& g : t.guards) {
+      if (g.empty()) error(where, "guards: empty guard name");
+      else if (!declared(def.guards, g)) error(where, "guards: guard '" + g + "' is not declared in guards");
+    }
+    for (const auto& a : t.actions) {
+      if (a.empty()) error(where, "actions: empty action name");
+      else if (!declared(def.actions, a)) error(where, "actions: action '" + a + "' is not declared in actions");
+    }
+    if (t.approvals) {
+      if (t.approvals->role.empty()) error(where, "approvals.role is empty");
+      else if (!declared(def.roles, t.approvals->role)) {
+        error(where, "approvals.role: role '" + t.approvals->role + "' is not declared in roles");
+      }
+      if (t.approvals->min < 1) error(where, "approvals.min must be at least 1");
+      check_fields(where, t.approvals->exclude, "approvals.exclude");
+    }
+    if (to == index.end()) continue;
+    const auto& target = def.states[to->second];
+    const bool may_enter_initial = t.kind != transition_kind::normal;
+    if (target.initial && !may_enter_initial) {
+      error(where, "enters the initial state '" + target.id +
+                       "'; mark it \"kind\": \"reopen\", \"revert\" or \"reject\" if that is meant");
+    }
+    for (auto f : from) {
+      const auto& source = def.states[f];
+      if (source.terminal && t.kind != transition_kind::reopen) {
+        error(where, "leaves the terminal state '" + source.id + "'; only a \"kind\": \"reopen\" transition may");
+      }
+      for (auto other : outgoing[f]) {
+        if (def.transitions[other].id == t.id) {
+          error(where, "id '" + t.id + "' is used twice from state '" + source.id + "' (also " +
+                           transition_where(def.transitions[other], other) + ")");
+        }
+      }
+      outgoing[f].push_back(static_cast<workflow::index>(i));
+    }
+  }
+  if (def.transitions.size() > 0xFFFFFFF0u) error(wf, "has too many transitions");
+
+  // The graph: reachability from the initial state, and a way to a terminal from every state.
+  if (structure_ok && initials.size() == 1 && n_states > 0) {
+    using graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
+    graph g(n_states);
+    for (std::size_t s = 0; s < n_states; ++s) {
+      for (auto t : outgoing[s]) {
+        boost::add_edge(s, index.at(def.transitions[t].to), g);
+      }
+    }
+    using color_map_t = std::vector<boost::default_color_type>;
+    color_map_t reach(n_states, boost::white_color);
+    auto reach_map = boost::make_iterator_property_map(reach.begin(), boost::get(boost::vertex_index, g));
+    boost::breadth_first_visit(g, boost::vertex(initials[0], g), boost::color_map(reach_map));
+    for (std::size_t s = 0; s < n_states; ++s) {
+      if (reach[s] == boost::white_color) {
+        error(state_where(def.states[s]), "is not reachable from the initial state '" + def.states[initials[0]].id + "'");
+      }
+    }
+    const auto reversed = boost::make_reverse_graph(g);
+    color_map_t done(n_states, boost::white_color);
+    auto done_map = boost::make_iterator_property_map(done.begin(), boost::get(boost::vertex_index, reversed));
+    for (std::size_t s = 0; s < n_states; ++s) {
+      if (def.states[s].terminal && done[s] == boost::white_color) {
+        boost::breadth_first_visit(reversed, boost::vertex(s, reversed), boost::color_map(done_map));
+      }
+    }
+    for (std::size_t s = 0; s < n_states; ++s) {
+      if (done[s] == boost::white_color && reach[s] != boost::white_color) {
+        error(state_where(def.states[s]), "is a trap: no terminal state can be reached from it");
+      }
+    }
+  }
+
+  // Warnings.
+  for (std::size_t s = 0; s < n_states && s < outgoing.size(); ++s) {
+    const auto& out_s = outgoing[s];
+    if (def.states[s].terminal || out_s.size() != 1) continue;
+    const auto& t = def.transitions[out_s[0]];
+    if (t.roles.empty() && t.guards.empty() && !t.approvals && t.required_fields.empty()) {
+      warning(state_where(def.states[s]), "its single way out, " + transition_where(t, out_s[0]) +
+                                              ", has no roles, fields, approvals or guards: anyone may move every ticket on");
+    }
+  }
+  for (std::size_t s = 0; s < n_states && s < outgoing.size(); ++s) {
+    const auto& out_s = outgoing[s];
+    for (std::size_t a = 0; a < out_s.size(); ++a) {
+      for (std::size_t b = a + 1; b < out_s.size(); ++b) {
+        const auto& ta = def.transitions[out_s[a]];
+        const auto& tb = def.transitions[out_s[b]];
+        auto ra = ta.roles, rb = tb.roles;
+        std::sort(ra.begin(), ra.end());
+        std::sort(rb.begin(), rb.end());
+        if (ta.to == tb.to && ra == rb && ta.kind == tb.kind && ta.required_fields == tb.required_fields &&
+            ta.guards == tb.guards && !ta.approvals && !tb.approvals) {
+          warning(transition_where(tb, out_s[b]), "duplicates " + transition_where(ta, out_s[a]) +
+                                                      " from state '" + def.states[s].id + "'");
+        }
+      }
+    }
+  }
+
+  const bool has_error = std::any_of(problems.begin(), problems.end(), [](const problem& p) {
+    return p.level == problem::severity::error;
+  });
+  if (out != nullptr && !has_error) {
+    out->initial_ = initials[0];
+    out->outgoing_ = std::move(outgoing);
+    out->state_index_ = std::move(index);
+    out->matrix_ = def.priority_matrix.empty() ? default_priority_matrix() : def.priority_matrix;
+    for (const auto& p : problems) out->warnings_.push_back(p);
+  }
+  return problems;
+}
+
+inline std::string dot_quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+inline const char* category_colour(state_category c) {
+  switch (c) {
+    case state_category::new_: return "#cfe2ff";
+    case state_category::open: return "#d1e7dd";
+    case state_category::waiting: return "#fff3cd";
+    case state_category::resolved: return "#e2d9f3";
+    case state_category::closed: return "#dee2e6";
+    case state_category::cancelled: return "#f8d7da";
+  }
+  return "#ffffff";
+}
+
+}  // namespace detail
+
+inline std::vector<problem> workflow::check(const workflow_definition& def) {
+  return detail::check_definition(def, nullptr);
+}
+
+inline result<workflow_ptr> workflow::build(workflow_definition def) {
+  return detail::capture<workflow_ptr>([&]() -> workflow_ptr {
+    auto wf = std::make_shared<workflow>(private_tag{}, std::move(def));
+    const auto problems = detail::check_definition(wf->def_, wf.get());
+    std::string errors;
+    std::size_t n = 0;
+    for (const auto& p : problems) {
+      if (p.level != problem::severity::error) continue;
+      errors += (errors.empty() ? "" : "\n") + p.to_string();
+      ++n;
+    }
+    if (n > 0) {
+      detail::fail(errc::invalid_definition, "workflow '" + wf->def_.name + "' has " + std::to_string(n) +
+                                                 (n == 1 ? " error:\n" : " errors:\n") + errors);
+    }
+    return wf;
+  });
+}
+
+inline result<workflow_definition> workflow::parse(const nlohmann::json& j) {
+  return detail::capture<workflow_definition>([&] { return detail::parse_workflow(j); });
+}
+
+inline result<workflow_definition> workflow::parse(std::string_view text) {
+  return detail::capture<workflow_definition>(
+      [&] { return detail::parse_workflow(detail::parse_json_text(text, "workflow")); });
+}
+
+inline result<workflow_ptr> workflow::from_json(const nlohmann::json& j) {
+  auto def = parse(j);
+  if (!def) return def.error_value();
+  return build(std::move(*def));
+}
+
+inline result<workflow_ptr> workflow::from_json(std::string_view text) {
+  auto def = parse(text);
+  if (!def) return def.error_value();
+  return build(std::move(*def));
+}
+
+inline std::string workflow::to_dot(std::string_view current_state) const {
+  std::ostringstream o;
+  o << "digraph " << detail::dot_quote(def_.name) << " {\n"
+    << "  rankdir=LR;\n"
+    << "  label=" << detail::dot_quote(def_.title.empty() ? def_.name + " v" + std::to_string(def_.version) : def_.title)
+    << ";\n  labelloc=t;\n"
+    << "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n"
+    << "  edge [fontname=\"Helvetica\", fontsize=10];\n";
+  for (std::size_t i = 0; i < def_.states.size(); ++i) {
+    const auto& s = def_.states[i];
+    o << "  " << detail::dot_quote(s.id) << " [label="
+      << detail::dot_quote((s.name.empty() ? s.id : s.name) + "\n(" + to_string(s.category) + ")")
+      << ", fillcolor=" << detail::dot_quote(detail::category_colour(s.category));
+    if (s.initial) o << ", penwidth=2";
+    if (s.terminal) o << ", peripheries=2";
+    if (!current_state.empty() && s.id == current_state) {
+      o << ", color=\"#d62728\", penwidth=4, fontcolor=\"#d62728\"";
+    }
+    o << "];\n";
+  }
+  for (std::size_t s = 0; s < outgoing_.size(); ++s) {
+    for (index t : outgoing_[s]) {
+      const auto& tr = def_.transitions[t];
+      std::string label = tr.name.empty() ? tr.id : tr.name;
+      if (!tr.roles.empty()) {
+        label += "\n[";
+        for (std::size_t r = 0; r < tr.roles.size(); ++r) label += (r ? ", " : "") + tr.roles[r];
+        label += "]";
+      }
+      if (tr.approvals) {
+        label += "\n" + std::to_string(tr.approvals->min) + " x " + tr.approvals->role + " approval";
+      }
+      o << "  " << detail::dot_quote(def_.states[s].id) << " -> " << detail::dot_quote(tr.to)
+        << " [label=" << detail::dot_quote(label);
+      if (tr.kind != transition_kind::normal) o << ", style=dashed";
+      o << "];\n";
+    }
+  }
+  o << "}\n";
+  return o.str();
+}
+
+namespace detail {
+inline const std::vector<workflow_ptr>& builtin_workflows() {
+  static const std::vector<workflow_ptr> all = [] {
+    std::vector<workflow_ptr> v;
+    for (const auto& entry : builtin_workflow_data) {
+      auto wf = workflow::from_json(std::string_view(entry.json));
+      if (!wf) throw std::logic_error("built-in workflow '" + std::string(entry.name) + "' is invalid: " + wf.error_value().message);
+      v.push_back(std::move(*wf));
+    }
+    return v;
+  }();
+  return all;
+}
+
+inline std::string builtin_names_list() {
+  std::string list;
+  for (const auto& entry : builtin_workflow_data) list += (list.empty() ? "" : ", ") + std::string(entry.name);
+  return list;
+}
+}  // namespace detail
+
+inline std::vector<std::string> builtin_workflow_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : detail::builtin_workflow_data) names.emplace_back(entry.name);
+  return names;
+}
+
+inline result<workflow_ptr> builtin_workflow(std::string_view name) {
+  return detail::capture<workflow_ptr>([&]() -> workflow_ptr {
+    const auto& all = detail::builtin_workflows();
+    for (std::size_t i = 0; i < std::size(detail::builtin_workflow_data); ++i) {
+      if (name == detail::builtin_workflow_data[i].name) return all[i];
+    }
+    detail::fail(errc::not_found, "workflow: no built-in process named '" + std::string(name) +
+                                      "' (known: " + detail::builtin_names_list() + ")");
+  });
+}
+
+inline result<std::string> builtin_workflow_json(std::string_view name) {
+  for (const auto& entry : detail::builtin_workflow_data) {
+    if (name == entry.name) return std::string(entry.json);
+  }
+  return error{errc::not_found, "workflow: no built-in process named '" + std::string(name) +
+                                    "' (known: " + detail::builtin_names_list() + ")"};
+}
+
+}  // namespace v1
+}  // namespace itsm

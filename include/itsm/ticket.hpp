@@ -1,0 +1,257 @@
+#pragma once
+/// \file
+/// Tickets: one instance of a workflow (its state, fields, pending approvals and history).
+///
+/// Every operation either applies completely or not at all: a refused or failed call returns
+/// an `outcome` that says why, machine-readably (`errc`) and in words, and leaves the ticket
+/// exactly as it was. A ticket is a value: copy it, keep millions of them; it shares its
+/// immutable workflow. One thread at a time may use a given ticket.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "itsm/calendar.hpp"
+#include "itsm/error.hpp"
+#include "itsm/workflow.hpp"
+
+namespace itsm {
+inline namespace v1 {
+
+/// Who does something: a name (what histories and segregation of duties compare) and roles.
+struct actor {
+  std::string name;
+  std::vector<std::string> roles;
+  /// False for importers and system jobs whose events were authorized elsewhere (replaying a
+  /// log whose events carry no roles): role checks are skipped, everything else still applies.
+  bool check_roles = true;
+
+  /// An actor whose roles are not checked.
+  static actor trusted(std::string name) {
+    actor a;
+    a.name = std::move(name);
+    a.check_roles = false;
+    return a;
+  }
+  bool has_role(std::string_view role) const noexcept {
+    for (const auto& r : roles)
+      if (r == role) return true;
+    return false;
+  }
+};
+
+/// What a history record stands for.
+enum class record_kind : std::uint8_t {
+  create,      ///< the ticket was created (from: none)
+  transition,  ///< a transition fired (including rejections)
+  update,      ///< fields changed without a transition (say, a new hold reason while on hold)
+  approve,     ///< an approval was given towards the transition `transition`
+};
+
+/// One entry of a ticket's history. Records are appended, never changed.
+struct history_record {
+  std::uint64_t seq = 0;  ///< 1, 2, 3, ... per ticket
+  sys_seconds at{};
+  std::string actor;
+  record_kind kind = record_kind::transition;
+  std::uint8_t priority = 0;  ///< the ticket's priority after this record (0: none)
+  workflow::index transition = workflow::npos;  ///< for `transition` and `approve`
+  workflow::index from = workflow::npos;        ///< npos for `create`
+  workflow::index to = workflow::npos;
+  nlohmann::json changes;  ///< the fields this record changed: new values, null = removed
+  std::string comment;
+};
+
+/// The answer to fire / move_to / approve / reject / update. `code` is `errc::ok` on success;
+/// otherwise the ticket is unchanged and the members below say why.
+struct outcome {
+  errc code = errc::ok;
+  std::string message;                ///< one sentence naming the transition, field or actor
+  std::string state;                  ///< the ticket's state (on `not_allowed_from_state`)
+  std::vector<std::string> allowed;   ///< transitions allowed from that state
+  std::vector<std::string> missing;   ///< missing fields (on `missing_fields`)
+  int approvals = 0;                  ///< valid approvals so far (on `approvals_pending`)
+  int approvals_needed = 0;           ///< ... of this many
+  std::string guard;                  ///< the guard that refused (on `guard_failed`)
+  std::string fired;                  ///< approve: the transition it fired by itself, if any
+  std::vector<std::string> action_errors;  ///< actions that threw after commit (code stays ok)
+
+  bool ok() const noexcept { return code == errc::ok; }
+  explicit operator bool() const noexcept { return ok(); }
+  error to_error() const { return error{code, message}; }
+};
+
+class ticket;
+
+/// What a guard sees: the ticket before the change, the transition, the actor, the time and
+/// the fields as they would be after the change. Guards cannot change the ticket.
+struct guard_context {
+  const ticket& subject;
+  const transition_def& transition;
+  const actor& who;
+  sys_seconds at;
+  const nlohmann::json& fields_after;
+};
+
+/// A guard returns nothing to allow, or the reason it refuses.
+using guard_fn = std::function<std::optional<std::string>(const guard_context&)>;
+/// An action runs after commit with the ticket and the record just appended.
+using action_fn = std::function<void(const ticket&, const history_record&)>;
+
+/// The host's guards and actions, by the names definitions use. A guard a transition names but
+/// the hooks lack refuses (fail closed); an action that is not registered is skipped.
+class hooks {
+ public:
+  hooks& guard(std::string name, guard_fn fn) {
+    guards_[std::move(name)] = std::move(fn);
+    return *this;
+  }
+  hooks& action(std::string name, action_fn fn) {
+    actions_[std::move(name)] = std::move(fn);
+    return *this;
+  }
+  const guard_fn* find_guard(std::string_view name) const {
+    auto it = guards_.find(name);
+    return it == guards_.end() ? nullptr : &it->second;
+  }
+  const action_fn* find_action(std::string_view name) const {
+    auto it = actions_.find(name);
+    return it == actions_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::map<std::string, guard_fn, std::less<>> guards_;
+  std::map<std::string, action_fn, std::less<>> actions_;
+};
+
+/// An approval given in the current state (approvals are cleared when the state changes).
+struct approval {
+  std::string actor;
+  std::string role;
+  sys_seconds at{};
+};
+
+/// A ticket following one workflow.
+class ticket {
+ public:
+  /// Creates a ticket in the workflow's initial state. The initial state's required fields
+  /// must be among `fields`; unknown fields or values outside a field's set are refused.
+  static result<ticket> create(workflow_ptr wf, std::string id, const actor& who, sys_seconds at,
+                               const nlohmann::json& fields = nlohmann::json::object(),
+                               std::string_view comment = {});
+
+  /// Fires transition `transition_id` from the current state. Checks, in order: the time, the
+  /// transition (`unknown_transition`, `not_allowed_from_state`), the actor's roles, the fields
+  /// (`missing_fields`, bad values), independence (`segregation_of_duties`), approvals, then the
+  /// host's guards; on success merges `fields` (null removes a field), appends one history
+  /// record and runs the actions.
+  outcome fire(std::string_view transition_id, const actor& who, sys_seconds at,
+               const nlohmann::json& fields = nlohmann::json::object(), std::string_view comment = {},
+               const hooks* host = nullptr);
+
+  /// Fires the single transition from the current state into `state` (for imports that record
+  /// states, not events). Among several, those the actor may fire are kept, then rejections are
+  /// dropped; more than one left is `ambiguous`. Moving to the current state with no transition
+  /// looping there is a field update.
+  outcome move_to(std::string_view state, const actor& who, sys_seconds at,
+                  const nlohmann::json& fields = nlohmann::json::object(), std::string_view comment = {},
+                  const hooks* host = nullptr);
+
+  /// Records `who`'s approval for the transition leaving the current state that needs
+  /// approvals. Refused when `who` lacks the approver role, is named in one of the rule's
+  /// `exclude` fields, or has already approved. When the rule is automatic and this was the
+  /// last approval needed, the transition fires too (`outcome::fired`), as `who`.
+  outcome approve(const actor& who, sys_seconds at, std::string_view comment = {},
+                  const hooks* host = nullptr);
+
+  /// Fires the current state's rejection transition (`"kind": "reject"`) as an approver.
+  outcome reject(const actor& who, sys_seconds at, const nlohmann::json& fields = nlohmann::json::object(),
+                 std::string_view comment = {}, const hooks* host = nullptr);
+
+  /// Changes fields without a transition; the current state's required fields must stay.
+  /// Changing nothing appends nothing.
+  outcome update(const actor& who, sys_seconds at, const nlohmann::json& fields,
+                 std::string_view comment = {});
+
+  /// The transitions `who` may fire now by state and role (fields and approvals not checked).
+  std::vector<std::string> allowed(const actor& who) const;
+
+  const std::string& id() const noexcept { return id_; }
+  const workflow& definition() const noexcept { return *wf_; }
+  const workflow_ptr& definition_ptr() const noexcept { return wf_; }
+  workflow::index state_index() const noexcept { return state_; }
+  const std::string& state() const { return wf_->state(state_).id; }
+  state_category category() const { return wf_->state(state_).category; }
+  bool is_terminal() const { return wf_->state(state_).terminal; }
+  /// 1..N from the `priority` field or impact x urgency; 0 when neither is set.
+  int priority() const noexcept { return priority_; }
+  /// The fields as a JSON object (never null).
+  const nlohmann::json& fields() const noexcept { return fields_.is_null() ? empty_object() : fields_; }
+  const std::vector<approval>& approvals() const noexcept { return approvals_; }
+  const std::vector<history_record>& history() const noexcept { return history_; }
+
+  /// One record as JSON: `{"seq", "at", "actor", "transition", "from", "to", "changes",
+  /// "priority", "comment"?}` with state and transition ids (`create`, `update`, `approve`
+  /// for the engine's own records).
+  nlohmann::json record_to_json(const history_record& r) const;
+
+  /// The whole ticket as JSON; `restore(wf, snapshot())` gives an equal ticket.
+  nlohmann::json snapshot() const;
+
+  /// Rebuilds a ticket from a snapshot, checking it against `wf`; runs no guard or action.
+  static result<ticket> restore(workflow_ptr wf, const nlohmann::json& snapshot);
+  static result<ticket> restore(workflow_ptr wf, std::string_view snapshot_text);
+
+  /// Re-applies a history (the `history` array of a snapshot, or a snapshot itself) to a fresh
+  /// ticket, checking every step against `wf` (roles are not checked: they were, when the
+  /// events happened; guards and actions do not run). The result's snapshot equals the
+  /// original's when the history is the ticket's own.
+  static result<ticket> replay(workflow_ptr wf, std::string id, const nlohmann::json& history);
+
+  /// The history as JSON Lines, each record carrying `ticket`, `workflow`, the `prev` record's
+  /// hash and its own `hash` (SHA-256 over `prev` and the record), so that removing, reordering
+  /// or editing any record shows in `verify_history`.
+  std::string export_history() const;
+
+ private:
+  ticket() = default;
+  enum class check_mode { full, replay };
+  outcome apply(workflow::index t, const actor& who, sys_seconds at, const nlohmann::json& fields,
+                std::string_view comment, const hooks* host, check_mode mode);
+  outcome add_approval(workflow::index t, const actor& who, sys_seconds at, std::string_view comment,
+                       bool check_roles);
+  static const nlohmann::json& empty_object() {
+    static const nlohmann::json empty = nlohmann::json::object();
+    return empty;
+  }
+
+  workflow_ptr wf_;
+  std::string id_;
+  workflow::index state_ = 0;
+  std::uint8_t priority_ = 0;
+  nlohmann::json fields_;  // null until the first field
+  std::vector<approval> approvals_;
+  std::vector<history_record> history_;
+};
+
+/// What `verify_history` found in a hash-chained export.
+struct chain_report {
+  std::size_t records = 0;  ///< records verified (all of them when the chain holds)
+  std::size_t tickets = 0;  ///< distinct tickets in the file
+};
+
+/// Recomputes the hash chain of `export_history` output (several tickets may share a file;
+/// each has its own chain). Fails with `errc::tampered` naming the first bad line (1-based) and
+/// what is wrong there: an edited record, a removed or reordered one, a broken sequence.
+inline result<chain_report> verify_history(std::string_view jsonl);
+
+}  // namespace v1
+}  // namespace itsm
+
+#include "itsm/detail/ticket_impl.hpp"

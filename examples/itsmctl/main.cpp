@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "commands.hpp"
 #include "itsm/itsm.hpp"
 
 namespace {
@@ -15,11 +16,19 @@ constexpr const char* usage_text =
     "usage: itsmctl <command> [options]\n"
     "\n"
     "commands:\n"
-    "  sla eval [FILE]   answer business-time query lines (JSON, one a line) from FILE or stdin\n"
-    "  version           print the library version\n"
+    "  sla eval [FILE]                 answer business-time query lines (JSON, one a line)\n"
+    "  workflow list                   the built-in processes, one name a line\n"
+    "  workflow show NAME|FILE [--format json|dot]\n"
+    "                                  a process definition as JSON or Graphviz DOT\n"
+    "  workflow validate FILE          check a definition; one line per problem\n"
+    "  replay --events FILE [--summary]\n"
+    "                                  replay event lines through the workflows; refusals as lines\n"
+    "  version                         print the library version\n"
     "\n"
-    "exit status: 0 success (a query that fails still gives an error line and status 0),\n"
-    "             1 a command failed, 2 usage error or unreadable input\n";
+    "Each command takes --help.\n"
+    "exit status: 0 success (a query that fails or an event that is refused still gives its\n"
+    "             line and status 0), 1 a command found problems (workflow validate) or failed,\n"
+    "             2 usage error, unreadable input or input that is not JSON\n";
 
 constexpr const char* sla_eval_help =
     "usage: itsmctl sla eval [FILE|-]\n"
@@ -91,6 +100,12 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "itsmctl sla: expected the subcommand 'eval'\n%s", sla_eval_help);
     return 2;
+  }
+  if (args[0] == "workflow") {
+    return itsmctl::workflow_command(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  if (args[0] == "replay") {
+    return itsmctl::replay_command(std::vector<std::string>(args.begin() + 1, args.end()));
   }
   std::fprintf(stderr, "itsmctl: unknown command '%s'\n%s", args[0].c_str(), usage_text);
   return 2;

@@ -157,8 +157,9 @@ class ticket {
 
   /// Fires the single transition from the current state into `state` (for imports that record
   /// states, not events). Among several, those the actor may fire are kept, then rejections are
-  /// dropped; more than one left is `ambiguous`. Moving to the current state with no transition
-  /// looping there is a field update.
+  /// dropped; more than one left is `ambiguous`. Moving to the state the ticket is already in is
+  /// a field update (`update`), never a self-loop transition: an imported log that repeats a
+  /// state records other changes, not an event.
   outcome move_to(std::string_view state, const actor& who, sys_seconds at,
                   const nlohmann::json& fields = nlohmann::json::object(), std::string_view comment = {},
                   const hooks* host = nullptr);
@@ -174,8 +175,9 @@ class ticket {
   outcome reject(const actor& who, sys_seconds at, const nlohmann::json& fields = nlohmann::json::object(),
                  std::string_view comment = {}, const hooks* host = nullptr);
 
-  /// Changes fields without a transition; the current state's required fields must stay.
-  /// Changing nothing appends nothing.
+  /// Changes fields without a transition; the current state's required fields must stay, and a
+  /// ticket in a terminal state no longer changes (`not_allowed_from_state`). Changing nothing
+  /// appends nothing.
   outcome update(const actor& who, sys_seconds at, const nlohmann::json& fields,
                  std::string_view comment = {});
 

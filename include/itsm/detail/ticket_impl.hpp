@@ -373,12 +373,12 @@ inline outcome ticket::move_to(std::string_view state_id, const actor& who, sys_
     out.message = "not_found: workflow '" + wf_->name() + "' has no state '" + std::string(state_id) + "'";
     return out;
   }
+  if (target == state_) return update(who, at, fields, comment);
   std::vector<workflow::index> candidates;
   for (auto t : wf_->outgoing(state_)) {
     if (wf_->find_state(wf_->transition(t).to) == target) candidates.push_back(t);
   }
   if (candidates.empty()) {
-    if (target == state_) return update(who, at, fields, comment);
     out.code = errc::not_allowed_from_state;
     out.state = state();
     for (auto o : wf_->outgoing(state_)) out.allowed.push_back(wf_->transition(o).id);
@@ -566,6 +566,13 @@ inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::
     out.code = errc::time_went_backwards;
     out.message = "time_went_backwards: " + detail::format_utc(at) + " is before the ticket's last record (" +
                   detail::format_utc(history_.back().at) + ")";
+    return out;
+  }
+  if (is_terminal()) {
+    out.code = errc::not_allowed_from_state;
+    out.state = state();
+    out.message = "not_allowed_from_state: ticket " + id_ + " is in the terminal state '" + state() +
+                  "'; its fields can no longer change";
     return out;
   }
   if (!detail::validate_fields(*wf_, fields, out)) return out;

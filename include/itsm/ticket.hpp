@@ -19,6 +19,7 @@
 
 #include "itsm/calendar.hpp"
 #include "itsm/error.hpp"
+#include "itsm/sla.hpp"
 #include "itsm/workflow.hpp"
 
 namespace itsm {
@@ -202,6 +203,11 @@ class ticket {
   /// "priority", "comment"?}` with state and transition ids (`create`, `update`, `approve`
   /// for the engine's own records).
   nlohmann::json record_to_json(const history_record& r) const;
+
+  /// The history as SLA clock input (`itsm::evaluate`): each record's time, state, the state's
+  /// category and the priority as `"P<n>"` (empty when none), so on-hold (`waiting`) states
+  /// pause the clocks and priority changes swap targets.
+  std::vector<ticket_event> sla_history() const;
 
   /// The whole ticket as JSON; `restore(wf, snapshot())` gives an equal ticket.
   nlohmann::json snapshot() const;

@@ -556,3 +556,26 @@ TEST_CASE("refused events never change a ticket: a random walk through every bui
   CHECK(applied > 100);
   CHECK(refusals > 100);
 }
+
+TEST_CASE("a ticket's history feeds SLA clocks: on hold pauses, priority picks the target") {
+  auto sla = itsm::sla_definition::from_json(R"({"name": "resolution", "targets": {"P2": 14400, "P3": 28800},
+      "pause": {"categories": ["waiting"]}, "stop": {"categories": ["resolved", "closed"]},
+      "cancel": {"categories": ["cancelled"]}})");
+  REQUIRE(sla);
+  auto t = make("incident", "INC20", {{"impact", 2}, {"urgency", 3}});
+  ok(t.fire("start", desk, at(10)));
+  ok(t.fire("hold", desk, at(30), {{"hold_reason", "awaiting_caller"}}));
+  ok(t.fire("start", desk, at(90)));
+  ok(t.update(desk, at(100), {{"urgency", 2}}));
+  ok(t.fire("resolve", desk, at(150), {{"resolution_code", "solved_remotely"}, {"resolution_notes", "ok"}}));
+  const auto events = t.sla_history();
+  REQUIRE(events.size() == t.history().size());
+  CHECK(events[2].category == "waiting");
+  CHECK(events[0].priority == "P2");
+  auto status = itsm::evaluate(*sla, events, at(400));
+  INFO((status ? "" : status.error_value().message));
+  REQUIRE(status);
+  CHECK(status->status == itsm::sla_state::met);
+  CHECK(status->priority == "P2");
+  CHECK(status->elapsed == std::chrono::minutes(150 - 60));  // the hour on hold does not count
+}

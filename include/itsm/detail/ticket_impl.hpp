@@ -659,6 +659,17 @@ inline nlohmann::json ticket::record_to_json(const history_record& r) const {
   return j;
 }
 
+inline std::vector<ticket_event> ticket::sla_history() const {
+  std::vector<ticket_event> out;
+  out.reserve(history_.size());
+  for (const auto& r : history_) {
+    const auto& s = wf_->state(r.to);
+    out.push_back(ticket_event{r.at, s.id, to_string(s.category),
+                               r.priority ? "P" + std::to_string(r.priority) : std::string()});
+  }
+  return out;
+}
+
 inline nlohmann::json ticket::snapshot() const {
   nlohmann::json j;
   j["ticket"] = id_;

@@ -234,6 +234,23 @@ class ticket {
                 std::string_view comment, const hooks* host, check_mode mode);
   outcome add_approval(workflow::index t, const actor& who, sys_seconds at, std::string_view comment,
                        bool check_roles);
+  /// Fills `out` with `not_allowed_from_state`, the state and the transitions leaving it.
+  void refuse_not_allowed(outcome& out, const std::string& why) const;
+  /// Fills `out` with `time_went_backwards` when `at` is older than the last record.
+  bool refuse_if_backwards(sys_seconds at, outcome& out) const;
+  /// Records in `changes` each of `incoming`'s values that differs from the current fields.
+  void collect_changes(const nlohmann::json& incoming, nlohmann::json& changes,
+                       const nlohmann::json& skip = nlohmann::json()) const;
+  /// The fields after `changes` (null values remove), leaving the ticket untouched.
+  nlohmann::json fields_with(const nlohmann::json& changes) const;
+  /// Valid approvals for `rule`: by its role and by nobody its `exclude` fields name (read
+  /// through `lookup`, so a transition checks against the fields as they would be).
+  template <class Lookup>
+  int count_approvals(const approval_rule& rule, Lookup&& lookup) const;
+  /// Appends one record (the step of a commit that may throw, so it comes first).
+  void append_record(record_kind kind, const actor& who, sys_seconds at, workflow::index transition,
+                     workflow::index from, workflow::index to, nlohmann::json changes,
+                     std::string_view comment, std::uint8_t priority);
   static const nlohmann::json& empty_object() {
     static const nlohmann::json empty = nlohmann::json::object();
     return empty;

@@ -237,6 +237,8 @@ class workflow {
     return std::any_of(def_.transitions.begin(), def_.transitions.end(),
                        [&](const transition_def& t) { return t.id == id; });
   }
+  /// The state a transition leads to (resolved once, when the workflow was built).
+  index target(index transition) const { return target_.at(transition); }
   /// Transitions leaving a state, in definition order.
   const std::vector<index>& outgoing(index state) const { return outgoing_.at(state); }
   /// Whether the transition can be fired from `state` (its expanded from-set).
@@ -269,6 +271,7 @@ class workflow {
   workflow_definition def_;
   index initial_ = 0;
   std::vector<std::vector<index>> outgoing_;
+  std::vector<index> target_;
   std::unordered_map<std::string, index> state_index_;
   std::vector<std::vector<int>> matrix_;
   std::vector<problem> warnings_;

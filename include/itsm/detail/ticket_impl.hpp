@@ -138,6 +138,69 @@ inline int compute_priority(const workflow& wf, const json& fields) {
 }
 }  // namespace detail
 
+inline bool ticket::refuse_if_backwards(sys_seconds at, outcome& out) const {
+  if (history_.empty() || at >= history_.back().at) return false;
+  out.code = errc::time_went_backwards;
+  out.message = "time_went_backwards: " + detail::format_utc(at) + " is before the ticket's last record (" +
+                detail::format_utc(history_.back().at) + ")";
+  return true;
+}
+
+inline void ticket::refuse_not_allowed(outcome& out, const std::string& why) const {
+  out.code = errc::not_allowed_from_state;
+  out.state = state();
+  for (auto t : wf_->outgoing(state_)) out.allowed.push_back(wf_->transition(t).id);  // unique per state
+  out.message = "not_allowed_from_state: " + why + " (allowed: " +
+                (out.allowed.empty() ? std::string("none") : detail::join(out.allowed)) + ")";
+}
+
+inline void ticket::collect_changes(const nlohmann::json& incoming, nlohmann::json& changes,
+                                    const nlohmann::json& skip) const {
+  if (!incoming.is_object()) return;
+  for (auto it = incoming.begin(); it != incoming.end(); ++it) {
+    if (detail::find_field(skip, it.key())) continue;
+    const auto* current = detail::find_field(fields_, it.key());
+    if (!(current ? *current == it.value() : it.value().is_null())) changes[it.key()] = it.value();
+  }
+}
+
+inline nlohmann::json ticket::fields_with(const nlohmann::json& changes) const {
+  nlohmann::json after = fields_.is_null() ? nlohmann::json::object() : fields_;
+  for (auto it = changes.begin(); it != changes.end(); ++it) {
+    if (it.value().is_null()) after.erase(it.key());
+    else after[it.key()] = it.value();
+  }
+  return after;
+}
+
+template <class Lookup>
+int ticket::count_approvals(const approval_rule& rule, Lookup&& lookup) const {
+  int valid = 0;
+  for (const auto& a : approvals_) {
+    bool excluded = false;
+    for (const auto& f : rule.exclude) excluded = excluded || detail::names_actor(lookup(f), a.actor);
+    if (a.role == rule.role && !excluded) ++valid;
+  }
+  return valid;
+}
+
+inline void ticket::append_record(record_kind kind, const actor& who, sys_seconds at, workflow::index transition,
+                                  workflow::index from, workflow::index to, nlohmann::json changes,
+                                  std::string_view comment, std::uint8_t priority) {
+  history_record r;
+  r.seq = history_.size() + 1;
+  r.at = at;
+  r.actor = who.name;
+  r.kind = kind;
+  r.priority = priority;
+  r.transition = transition;
+  r.from = from;
+  r.to = to;
+  r.changes = std::move(changes);
+  r.comment = std::string(comment);
+  history_.push_back(std::move(r));
+}
+
 inline result<ticket> ticket::create(workflow_ptr wf, std::string id, const actor& who, sys_seconds at,
                                      const nlohmann::json& fields, std::string_view comment) {
   return detail::capture<ticket>([&]() -> ticket {
@@ -165,16 +228,8 @@ inline result<ticket> ticket::create(workflow_ptr wf, std::string id, const acto
     }
     t.fields_ = initial;
     t.priority_ = static_cast<std::uint8_t>(detail::compute_priority(*t.wf_, t.fields_));
-    history_record r;
-    r.seq = 1;
-    r.at = at;
-    r.actor = who.name;
-    r.kind = record_kind::create;
-    r.priority = t.priority_;
-    r.to = t.state_;
-    r.changes = std::move(initial);
-    r.comment = std::string(comment);
-    t.history_.push_back(std::move(r));
+    t.append_record(record_kind::create, who, at, workflow::npos, workflow::npos, t.state_, std::move(initial),
+                    comment, t.priority_);
     return t;
   });
 }
@@ -183,12 +238,7 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
                              std::string_view comment, const hooks* host, check_mode mode) {
   outcome out;
   const transition_def& tr = wf_->transition(t);
-  if (!history_.empty() && at < history_.back().at) {
-    out.code = errc::time_went_backwards;
-    out.message = "time_went_backwards: " + detail::format_utc(at) + " is before the ticket's last record (" +
-                  detail::format_utc(history_.back().at) + ")";
-    return out;
-  }
+  if (refuse_if_backwards(at, out)) return out;
   if (mode == check_mode::full && who.check_roles && !tr.roles.empty()) {
     bool ok = false;
     for (const auto& r : tr.roles) ok = ok || who.has_role(r);
@@ -207,7 +257,8 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
     if (const auto* v = detail::find_field(fields, key)) return v;
     return detail::find_field(fields_, key);
   };
-  const state_def& target = wf_->state(wf_->find_state(tr.to));
+  const workflow::index to = wf_->target(t);
+  const state_def& target = wf_->state(to);
   for (const auto* list : {&target.required_fields, &tr.required_fields}) {
     for (const auto& f : *list) {
       if (!detail::is_present(lookup(f)) && std::find(out.missing.begin(), out.missing.end(), f) == out.missing.end()) {
@@ -234,12 +285,7 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
   }
   if (tr.approvals) {
     const auto& rule = *tr.approvals;
-    int valid = 0;
-    for (const auto& a : approvals_) {
-      bool excluded = false;
-      for (const auto& f : rule.exclude) excluded = excluded || detail::names_actor(lookup(f), a.actor);
-      if (a.role == rule.role && !excluded) ++valid;
-    }
+    const int valid = count_approvals(rule, lookup);
     if (valid < rule.min) {
       out.code = errc::approvals_pending;
       out.approvals = valid;
@@ -250,26 +296,10 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
     }
   }
   nlohmann::json changes;
-  auto note = [&](const std::string& key, const nlohmann::json& v) {
-    const auto* current = detail::find_field(fields_, key);
-    const bool same = current ? *current == v : v.is_null();
-    if (!same) changes[key] = v;
-  };
-  if (fields.is_object()) {
-    for (auto it = fields.begin(); it != fields.end(); ++it) {
-      if (!detail::find_field(tr.set, it.key())) note(it.key(), it.value());
-    }
-  }
-  for (auto it = tr.set.begin(); it != tr.set.end(); ++it) note(it.key(), it.value());
-  nlohmann::json new_fields;
+  collect_changes(fields, changes, tr.set);  // the transition's own values win
+  collect_changes(tr.set, changes);
   const bool fields_change = !changes.is_null();
-  if (fields_change) {
-    new_fields = fields_.is_null() ? nlohmann::json::object() : fields_;
-    for (auto it = changes.begin(); it != changes.end(); ++it) {
-      if (it.value().is_null()) new_fields.erase(it.key());
-      else new_fields[it.key()] = it.value();
-    }
-  }
+  nlohmann::json new_fields = fields_change ? fields_with(changes) : nlohmann::json();
   if (mode == check_mode::full && !tr.guards.empty()) {
     const nlohmann::json& after = fields_change ? new_fields : this->fields();
     for (const auto& g : tr.guards) {
@@ -296,22 +326,10 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
       }
     }
   }
-  // Commit: the only step that can throw (the push) comes first.
-  const workflow::index to = wf_->find_state(tr.to);
+  // Commit: the only step that can throw (the append) comes first.
   const std::uint8_t new_priority =
       fields_change ? static_cast<std::uint8_t>(detail::compute_priority(*wf_, new_fields)) : priority_;
-  history_record r;
-  r.seq = history_.size() + 1;
-  r.at = at;
-  r.actor = who.name;
-  r.kind = record_kind::transition;
-  r.priority = new_priority;
-  r.transition = t;
-  r.from = state_;
-  r.to = to;
-  r.changes = std::move(changes);
-  r.comment = std::string(comment);
-  history_.push_back(std::move(r));
+  append_record(record_kind::transition, who, at, t, state_, to, std::move(changes), comment, new_priority);
   if (fields_change) fields_.swap(new_fields);
   priority_ = new_priority;
   if (state_ != to) approvals_.clear();
@@ -339,14 +357,7 @@ inline outcome ticket::fire(std::string_view transition_id, const actor& who, sy
     if (t == workflow::npos) {
       outcome out;
       if (wf_->has_transition_id(transition_id)) {
-        out.code = errc::not_allowed_from_state;
-        out.state = state();
-        for (auto o : wf_->outgoing(state_)) {
-          const auto& id = wf_->transition(o).id;
-          if (std::find(out.allowed.begin(), out.allowed.end(), id) == out.allowed.end()) out.allowed.push_back(id);
-        }
-        out.message = "not_allowed_from_state: '" + std::string(transition_id) + "' does not leave state '" +
-                      state() + "' (allowed: " + (out.allowed.empty() ? std::string("none") : detail::join(out.allowed)) + ")";
+        refuse_not_allowed(out, "'" + std::string(transition_id) + "' does not leave state '" + state() + "'");
       } else {
         out.code = errc::unknown_transition;
         out.message = "unknown_transition: workflow '" + wf_->name() + "' has no transition '" +
@@ -376,15 +387,10 @@ inline outcome ticket::move_to(std::string_view state_id, const actor& who, sys_
   if (target == state_) return update(who, at, fields, comment);
   std::vector<workflow::index> candidates;
   for (auto t : wf_->outgoing(state_)) {
-    if (wf_->find_state(wf_->transition(t).to) == target) candidates.push_back(t);
+    if (wf_->target(t) == target) candidates.push_back(t);
   }
   if (candidates.empty()) {
-    out.code = errc::not_allowed_from_state;
-    out.state = state();
-    for (auto o : wf_->outgoing(state_)) out.allowed.push_back(wf_->transition(o).id);
-    out.message = "not_allowed_from_state: no transition leads from '" + state() + "' to '" +
-                  std::string(state_id) + "' (allowed from here: " +
-                  (out.allowed.empty() ? std::string("none") : detail::join(out.allowed)) + ")";
+    refuse_not_allowed(out, "no transition leads from '" + state() + "' to '" + std::string(state_id) + "'");
     return out;
   }
   auto keep = [&](auto pred) {
@@ -419,12 +425,7 @@ inline outcome ticket::add_approval(workflow::index t, const actor& who, sys_sec
   outcome out;
   const auto& tr = wf_->transition(t);
   const auto& rule = *tr.approvals;
-  if (!history_.empty() && at < history_.back().at) {
-    out.code = errc::time_went_backwards;
-    out.message = "time_went_backwards: " + detail::format_utc(at) + " is before the ticket's last record (" +
-                  detail::format_utc(history_.back().at) + ")";
-    return out;
-  }
+  if (refuse_if_backwards(at, out)) return out;
   if (check_roles && who.check_roles && !who.has_role(rule.role)) {
     out.code = errc::role_denied;
     out.message = "role_denied: approving '" + tr.id + "' needs the role '" + rule.role + "'; '" + who.name +
@@ -446,17 +447,7 @@ inline outcome ticket::add_approval(workflow::index t, const actor& who, sys_sec
       return out;
     }
   }
-  history_record r;
-  r.seq = history_.size() + 1;
-  r.at = at;
-  r.actor = who.name;
-  r.kind = record_kind::approve;
-  r.priority = priority_;
-  r.transition = t;
-  r.from = state_;
-  r.to = state_;
-  r.comment = std::string(comment);
-  history_.push_back(std::move(r));
+  append_record(record_kind::approve, who, at, t, state_, state_, nlohmann::json(), comment, priority_);
   try {
     approvals_.push_back(approval{who.name, rule.role, at});
   } catch (...) {
@@ -493,12 +484,8 @@ inline outcome ticket::approve(const actor& who, sys_seconds at, std::string_vie
     out = add_approval(chosen, who, at, comment, true);
     if (!out.ok()) return out;
     const auto& tr = wf_->transition(chosen);
-    int valid = 0;
-    for (const auto& a : approvals_) {
-      bool excluded = false;
-      for (const auto& f : tr.approvals->exclude) excluded = excluded || detail::names_actor(detail::find_field(fields_, f), a.actor);
-      if (a.role == tr.approvals->role && !excluded) ++valid;
-    }
+    const int valid =
+        count_approvals(*tr.approvals, [this](const std::string& f) { return detail::find_field(fields_, f); });
     out.approvals = valid;
     out.approvals_needed = tr.approvals->min;
     out.message = "approved '" + tr.id + "' (" + std::to_string(valid) + " of " + std::to_string(tr.approvals->min) + ")";
@@ -562,12 +549,7 @@ inline outcome ticket::reject(const actor& who, sys_seconds at, const nlohmann::
 inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::json& fields,
                               std::string_view comment) {
   outcome out;
-  if (!history_.empty() && at < history_.back().at) {
-    out.code = errc::time_went_backwards;
-    out.message = "time_went_backwards: " + detail::format_utc(at) + " is before the ticket's last record (" +
-                  detail::format_utc(history_.back().at) + ")";
-    return out;
-  }
+  if (refuse_if_backwards(at, out)) return out;
   if (is_terminal()) {
     out.code = errc::not_allowed_from_state;
     out.state = state();
@@ -577,21 +559,12 @@ inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::
   }
   if (!detail::validate_fields(*wf_, fields, out)) return out;
   nlohmann::json changes;
-  if (fields.is_object()) {
-    for (auto it = fields.begin(); it != fields.end(); ++it) {
-      const auto* current = detail::find_field(fields_, it.key());
-      if (!(current ? *current == it.value() : it.value().is_null())) changes[it.key()] = it.value();
-    }
-  }
+  collect_changes(fields, changes);
   if (changes.is_null()) {
     out.message = "nothing changed";
     return out;
   }
-  nlohmann::json new_fields = fields_.is_null() ? nlohmann::json::object() : fields_;
-  for (auto it = changes.begin(); it != changes.end(); ++it) {
-    if (it.value().is_null()) new_fields.erase(it.key());
-    else new_fields[it.key()] = it.value();
-  }
+  nlohmann::json new_fields = fields_with(changes);
   for (const auto& f : wf_->state(state_).required_fields) {
     if (!detail::is_present(detail::find_field(new_fields, f))) out.missing.push_back(f);
   }
@@ -601,17 +574,7 @@ inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::
     return out;
   }
   const auto new_priority = static_cast<std::uint8_t>(detail::compute_priority(*wf_, new_fields));
-  history_record r;
-  r.seq = history_.size() + 1;
-  r.at = at;
-  r.actor = who.name;
-  r.kind = record_kind::update;
-  r.priority = new_priority;
-  r.from = state_;
-  r.to = state_;
-  r.changes = std::move(changes);
-  r.comment = std::string(comment);
-  history_.push_back(std::move(r));
+  append_record(record_kind::update, who, at, workflow::npos, state_, state_, std::move(changes), comment, new_priority);
   fields_.swap(new_fields);
   priority_ = new_priority;
   return out;
@@ -735,7 +698,7 @@ inline history_record parse_record(const workflow& wf, const json& j, const std:
     r.kind = record_kind::transition;
     if (r.from == workflow::npos) fail(errc::invalid_argument, field + ": missing key 'from'");
     r.transition = wf.find_transition(r.from, tid);
-    if (r.transition == workflow::npos || wf.find_state(wf.transition(r.transition).to) != r.to) {
+    if (r.transition == workflow::npos || wf.target(r.transition) != r.to) {
       fail(errc::invalid_argument, field + ".transition: '" + tid + "' does not lead from '" + wf.state(r.from).id +
                                        "' to '" + wf.state(r.to).id + "' in workflow '" + wf.name() + "'");
     }

@@ -320,10 +320,8 @@ inline std::vector<problem> check_definition(const workflow_definition& def, wor
   // Transitions: references, then the expanded from-sets.
   const std::size_t n_states = def.states.size();
   std::vector<std::vector<workflow::index>> outgoing(n_states);
-  bool structure_ok = problems.empty() ||
-                      std::none_of(problems.begin(), problems.end(), [](const problem& p) {
-                        return p.level == problem::severity::error;
-                      });
+  // The graph checks need every state id valid and unique; problems so far are all errors.
+  bool structure_ok = problems.empty();
   for (std::size_t i = 0; i < def.transitions.size(); ++i) {
     const auto& t = def.transitions[i];
     const std::string where = transition_where(t, i);
@@ -443,7 +441,7 @@ inline std::vector<problem> check_definition(const workflow_definition& def, wor
   }
 
   // Warnings.
-  for (std::size_t s = 0; s < n_states && s < outgoing.size(); ++s) {
+  for (std::size_t s = 0; s < n_states; ++s) {
     const auto& out_s = outgoing[s];
     if (def.states[s].terminal || out_s.size() != 1) continue;
     const auto& t = def.transitions[out_s[0]];
@@ -452,7 +450,7 @@ inline std::vector<problem> check_definition(const workflow_definition& def, wor
                                               ", has no roles, fields, approvals or guards: anyone may move every ticket on");
     }
   }
-  for (std::size_t s = 0; s < n_states && s < outgoing.size(); ++s) {
+  for (std::size_t s = 0; s < n_states; ++s) {
     const auto& out_s = outgoing[s];
     for (std::size_t a = 0; a < out_s.size(); ++a) {
       for (std::size_t b = a + 1; b < out_s.size(); ++b) {
@@ -476,6 +474,8 @@ inline std::vector<problem> check_definition(const workflow_definition& def, wor
   if (out != nullptr && !has_error) {
     out->initial_ = initials[0];
     out->outgoing_ = std::move(outgoing);
+    out->target_.reserve(def.transitions.size());
+    for (const auto& t : def.transitions) out->target_.push_back(index.at(t.to));
     out->state_index_ = std::move(index);
     out->matrix_ = def.priority_matrix.empty() ? default_priority_matrix() : def.priority_matrix;
     for (const auto& p : problems) out->warnings_.push_back(p);

@@ -28,7 +28,7 @@ constexpr const char* workflow_help =
     "          per problem when not, 2 when the file cannot be read or is not JSON\n";
 
 constexpr const char* replay_help =
-    "usage: itsmctl replay --events FILE|- [--summary] [--workflow FILE]...\n"
+    "usage: itsmctl replay --events FILE|- [--summary] [--workflow FILE]... [--schedule FILE]\n"
     "\n"
     "Replays event lines (JSON, one a line) through the workflows, one ticket per id:\n"
     "  {\"ticket\": \"INC1\", \"workflow\": \"incident\", \"at\": \"2016-02-29T01:16:00Z\", \"create\": true, \"fields\": {...}}\n"
@@ -42,6 +42,9 @@ constexpr const char* replay_help =
     "--workflow FILE adds a definition (by its name) to the built-in ones.\n"
     "The host guard all_findings_closed (audit_engagement close) is provided: it holds when every\n"
     "audit_finding whose field engagement names the engagement is closed.\n"
+    "The change processes' schedule guard (change_schedule_clear) checks planned windows against\n"
+    "the freezes of --schedule FILE ({\"freezes\": [{\"name\", \"start\", \"end\"}...], \"overlaps\":\n"
+    "\"report\"|\"refuse\"}; none by default) and against the other changes replayed so far.\n"
     "Exit status: 0 (also with refusals), 2 when a file cannot be read or a definition is invalid.\n";
 
 bool read_file(const std::string& path, std::string& out, std::string& why) {
@@ -269,6 +272,7 @@ int replay_command(const std::vector<std::string>& args) {
   std::string events;
   bool summary = false;
   replay_state st;
+  itsm::change_schedule schedule;
   for (const auto& name : itsm::builtin_workflow_names()) st.workflows[name] = *itsm::builtin_workflow(name);
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "-h" || args[i] == "--help") {
@@ -278,6 +282,19 @@ int replay_command(const std::vector<std::string>& args) {
       events = args[++i];
     } else if (args[i] == "--summary") {
       summary = true;
+    } else if (args[i] == "--schedule" && i + 1 < args.size()) {
+      std::string text, why;
+      const std::string& path = args[++i];
+      if (!read_file(path, text, why)) {
+        std::fprintf(stderr, "itsmctl replay: cannot read '%s': %s\n", path.c_str(), why.c_str());
+        return 2;
+      }
+      auto parsed = itsm::change_schedule::parse(text);
+      if (!parsed) {
+        std::fprintf(stderr, "itsmctl replay: %s: %s\n", path.c_str(), parsed.error_value().message.c_str());
+        return 2;
+      }
+      schedule = std::move(parsed).value();
     } else if (args[i] == "--workflow" && i + 1 < args.size()) {
       std::string text, why;
       const std::string& path = args[++i];
@@ -300,6 +317,7 @@ int replay_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "itsmctl replay: --events FILE is required\n%s", replay_help);
     return 2;
   }
+  schedule.install(st.host);
   st.host.guard("all_findings_closed", [&st](const itsm::guard_context& g) -> std::optional<std::string> {
     std::vector<std::string> open;
     for (const auto& [id, t] : st.tickets) {

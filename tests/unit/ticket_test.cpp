@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "itsm/change_schedule.hpp"
 #include "itsm/ticket.hpp"
 
 namespace {
@@ -32,6 +33,16 @@ ticket make(const char* wf, const char* id, const json& fields = json::object())
 }
 
 const actor desk{"sam", {"service_desk"}};
+
+/// The hooks a host running the built-in change processes registers: an empty schedule.
+const itsm::hooks& change_hooks() {
+  static const itsm::hooks host = [] {
+    itsm::hooks h;
+    itsm::change_schedule().install(h);
+    return h;
+  }();
+  return host;
+}
 const actor support{"sue", {"support"}};
 const actor caller{"carol", {"caller"}};
 
@@ -195,7 +206,7 @@ TEST_CASE("change_normal: CAB of two, segregation of duties, rejection, close") 
   ok(t.fire("submit", rita, at(3)));
   ok(t.fire("request_authorization", alex, at(4)));
   ok(t.update(mona, at(5), plan));
-  auto pending = refused(t, errc::approvals_pending, [&](ticket& x) { return x.fire("schedule", mona, at(5)); });
+  auto pending = refused(t, errc::approvals_pending, [&](ticket& x) { return x.fire("schedule", mona, at(5), json::object(), {}, &change_hooks()); });
   CHECK(pending.approvals == 0);
   CHECK(pending.approvals_needed == 2);
   auto sod = refused(t, errc::segregation_of_duties, [&](ticket& x) { return x.approve(ivan, at(6)); });
@@ -208,14 +219,20 @@ TEST_CASE("change_normal: CAB of two, segregation of duties, rejection, close") 
   CHECK(first.fired.empty());
   refused(t, errc::segregation_of_duties, [&](ticket& x) { return x.approve(bea, at(8)); });
   refused(t, errc::segregation_of_duties, [&](ticket& x) { return x.reject(ivan, at(8), {{"rejection_reason", "no"}}); });
-  auto second = t.approve(carl, at(9));
+  auto unchecked = t;  // without a schedule the guard fails closed: approved, not fired
+  auto no_schedule = unchecked.approve(carl, at(9));
+  ok(no_schedule);
+  CHECK(no_schedule.fired.empty());
+  CHECK_THAT(no_schedule.message, Catch::Contains("change_schedule_clear"));
+  CHECK(unchecked.state() == "authorize");
+  auto second = t.approve(carl, at(9), {}, &change_hooks());
   ok(second);
   CHECK(second.fired == "schedule");
   CHECK(t.state() == "scheduled");
   CHECK(t.approvals().empty());
   ok(t.fire("implement", ivan, at(10)));
   refused(t, errc::missing_fields, [&](ticket& x) { return x.fire("review", ivan, at(11)); });
-  ok(t.fire("review", ivan, at(11), {{"close_code", "successful"}}));
+  ok(t.fire("review", ivan, at(11), {{"close_code", "successful"}}, {}, &change_hooks()));
   refused(t, errc::not_allowed_from_state, [&](ticket& x) { return x.fire("cancel", mona, at(12), {{"cancel_reason", "late"}}); });
   ok(t.fire("close", mona, at(12)));
   round_trips(t);
@@ -237,8 +254,15 @@ TEST_CASE("change_standard and change_emergency") {
   const actor mona{"mona", {"change_manager"}};
   const actor ivan{"ivan", {"implementer"}};
   auto s = make("change_standard", "CHG3", {{"requested_by", "rita"}, {"template", "patch"}});
-  refused(s, errc::missing_fields, [&](ticket& x) { return x.fire("schedule", rita, at(1)); });
-  ok(s.fire("schedule", rita, at(1), {{"planned_start", "a"}, {"planned_end", "b"}}));
+  refused(s, errc::missing_fields, [&](ticket& x) { return x.fire("schedule", rita, at(1), json::object(), {}, &change_hooks()); });
+  auto unreadable = refused(s, errc::guard_failed, [&](ticket& x) {
+    return x.fire("schedule", rita, at(1), {{"planned_start", "a"}, {"planned_end", "b"}}, {}, &change_hooks());
+  });
+  CHECK_THAT(unreadable.message, Catch::Contains("planned_start"));
+  const json window = {{"planned_start", "2026-03-05T22:00:00Z"}, {"planned_end", "2026-03-05T23:00:00Z"}};
+  auto unchecked = refused(s, errc::guard_failed, [&](ticket& x) { return x.fire("schedule", rita, at(1), window); });
+  CHECK(unchecked.guard == "change_schedule_clear");
+  ok(s.fire("schedule", rita, at(1), window, {}, &change_hooks()));
   refused(s, errc::role_denied, [&](ticket& x) { return x.fire("implement", rita, at(2), {{"implementer", "ivan"}}); });
   ok(s.fire("implement", ivan, at(2), {{"implementer", "ivan"}}));
   ok(s.fire("review", ivan, at(3), {{"close_code", "unsuccessful"}}));
@@ -248,9 +272,9 @@ TEST_CASE("change_standard and change_emergency") {
   refused(s, errc::not_allowed_from_state, [&](ticket& x) { return x.fire("schedule", rita, at(5)); });
   auto e = make("change_emergency", "CHG4", {{"requested_by", "rita"}, {"justification", "outage"}, {"implementer", "ivan"}});
   ok(e.fire("request_authorization", rita, at(1)));
-  ok(e.update(mona, at(2), {{"planned_start", "a"}, {"planned_end", "b"}, {"backout_plan", "c"}}));
+  ok(e.update(mona, at(2), {{"planned_start", "2026-03-02T10:30:00Z"}, {"planned_end", "2026-03-02T11:00:00Z"}, {"backout_plan", "c"}}));
   refused(e, errc::segregation_of_duties, [&](ticket& x) { return x.approve(actor{"rita", {"ecab"}}, at(3)); });
-  auto granted = e.approve(actor{"erin", {"ecab"}}, at(3));
+  auto granted = e.approve(actor{"erin", {"ecab"}}, at(3), {}, &change_hooks());
   ok(granted);
   CHECK(granted.fired == "schedule");
   ok(e.fire("implement", ivan, at(4)));

@@ -99,6 +99,24 @@ check(r.returncode == 0 and [o.get("code") for o in out[:-1]] == ["not_found", "
       f"replay bad lines: {out}")
 check([o.get("line") for o in out[:-1]] == [1, 2, 3], "replay bad lines: line numbers")
 
+# replay --schedule: a freeze over CHG1's window keeps the CAB's last approval from scheduling it,
+# so implement is refused; a schedule that is not valid JSON is exit 2 naming the file.
+with tempfile.TemporaryDirectory() as tmp:
+    freeze = os.path.join(tmp, "freeze.json")
+    with open(freeze, "w") as f:
+        json.dump({"freezes": [{"name": "march-release", "start": "2026-03-05T00:00:00Z",
+                                "end": "2026-03-06T00:00:00Z"}]}, f)
+    r = run("replay", "--events", SAMPLE, "--summary", "--schedule", freeze)
+    out = [json.loads(l) for l in r.stdout.splitlines()]
+    frozen = [o for o in out[:-1] if o["line"] == 18]
+    check(r.returncode == 0 and len(frozen) == 1 and frozen[0]["code"] == "not_allowed_from_state"
+          and frozen[0]["state"] == "authorize", f"replay --schedule: implement refused in authorize: {out}")
+    with open(freeze, "w") as f:
+        f.write('{"freezes": [{"name": "x"}]}')
+    r = run("replay", "--events", SAMPLE, "--schedule", freeze)
+    check(r.returncode == 2 and freeze in r.stderr and "freezes[0].start: missing" in r.stderr,
+          f"replay --schedule bad file: {r.returncode} {r.stderr}")
+
 for f in failures:
     print("FAIL:", f)
 print(f"{'FAILED' if failures else 'passed'}: itsmctl workflow/replay checks")

@@ -28,6 +28,26 @@ inline namespace v1 {
 /// Whole seconds since the Unix epoch, UTC: the library's instant.
 using sys_seconds = std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>;
 
+namespace detail {
+/// `t` as RFC 3339 UTC text with a `Z` (histories, snapshots, SLA answers).
+inline std::string format_utc(sys_seconds t) {
+  std::string s = format_with_offset(t.time_since_epoch().count(), 0);
+  s.replace(s.size() - 6, 6, "Z");
+  return s;
+}
+
+/// An instant with an explicit offset; a wall time without one is refused, naming `field`.
+inline sys_seconds parse_utc_field(const json& j, const std::string& field) {
+  const auto tt = parse_text_time(need_string(j, field), field);
+  if (!tt.has_offset) {
+    fail(errc::invalid_argument, field + ": '" + j.get<std::string>() +
+                                     "' has no offset; instants here need one (add Z or +HH:MM)");
+  }
+  return sys_seconds(std::chrono::seconds(tt.seconds));
+}
+
+}  // namespace detail
+
 /// Where a deadline that uses up its budget exactly at the end of a working stretch lands.
 enum class at_close_convention {
   close,  ///< on that closing instant (Znuny, business_time, working_hours, ServiceNow)

@@ -355,5 +355,48 @@ inline result<sla_status> evaluate(const sla_definition& def, gsl::span<const ti
   });
 }
 
+/// A clock as JSON: `{"status", "priority", "target", "elapsed", "remaining", "percent",
+/// "deadline"?, "breached_at"?, "warnings": [{"percent", "at"}], "cycle"}`; durations in
+/// seconds, instants as RFC 3339 UTC.
+inline nlohmann::json to_json(const sla_status& s) {
+  nlohmann::json j;
+  j["status"] = to_string(s.status);
+  j["priority"] = s.priority;
+  j["target"] = s.target.count();
+  j["elapsed"] = s.elapsed.count();
+  j["remaining"] = s.remaining.count();
+  j["percent"] = s.percent;
+  if (s.deadline) j["deadline"] = detail::format_utc(*s.deadline);
+  if (s.breached_at) j["breached_at"] = detail::format_utc(*s.breached_at);
+  j["warnings"] = nlohmann::json::array();
+  for (const auto& w : s.warnings) j["warnings"].push_back({{"percent", w.percent}, {"at", detail::format_utc(w.at)}});
+  j["cycle"] = s.cycle;
+  return j;
+}
+
+/// Reads a history for `evaluate` from JSON: an array of `{"at", "state"?, "category"?,
+/// "priority"?}` (instants with an offset). Errors name the element (`history[3].at`).
+inline result<std::vector<ticket_event>> sla_history_from_json(const nlohmann::json& j) {
+  return detail::capture<std::vector<ticket_event>>([&] {
+    if (!j.is_array()) detail::wrong_type("history", "an array", j);
+    std::vector<ticket_event> out;
+    out.reserve(j.size());
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      const std::string f = "history[" + std::to_string(i) + "]";
+      const auto& e = j[i];
+      detail::need_object(e, f);
+      detail::only_keys(e, f, {"at", "state", "category", "priority"});
+      if (!e.contains("at")) detail::fail(errc::invalid_argument, f + ".at: missing");
+      ticket_event ev;
+      ev.at = detail::parse_utc_field(e["at"], f + ".at");
+      if (e.contains("state")) ev.state = detail::need_string(e["state"], f + ".state");
+      if (e.contains("category")) ev.category = detail::need_string(e["category"], f + ".category");
+      if (e.contains("priority")) ev.priority = detail::need_string(e["priority"], f + ".priority");
+      out.push_back(std::move(ev));
+    }
+    return out;
+  });
+}
+
 }  // namespace v1
 }  // namespace itsm

@@ -13,21 +13,6 @@ namespace itsm {
 inline namespace v1 {
 namespace detail {
 
-inline std::string format_utc(sys_seconds t) {
-  std::string s = format_with_offset(t.time_since_epoch().count(), 0);
-  s.replace(s.size() - 6, 6, "Z");
-  return s;
-}
-
-inline sys_seconds parse_utc_field(const json& j, const std::string& field) {
-  const auto tt = parse_text_time(need_string(j, field), field);
-  if (!tt.has_offset) {
-    fail(errc::invalid_argument, field + ": '" + j.get<std::string>() +
-                                     "' has no offset; history times are instants (add Z or +HH:MM)");
-  }
-  return sys_seconds(std::chrono::seconds(tt.seconds));
-}
-
 /// A filled-in value: not absent, not null, not an empty string, array or object.
 inline bool is_present(const json* v) {
   if (v == nullptr || v->is_null()) return false;

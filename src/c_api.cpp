@@ -74,14 +74,19 @@ namespace {
 
 using nlohmann::json;
 
-struct last_error_slot {
+/// Everything the C ABI keeps per thread, in one thread-local object (one TLS lookup in a
+/// shared library is not free): the last error, the actor buffer of ticket calls, and the
+/// ticket whose call is running (so that callbacks get its handle).
+struct thread_state {
   std::string message;
   std::string detail = "{}";
   itsm_error view{ITSM_OK, "", "{}"};
+  itsm::actor actor;
+  const itsm_ticket* running_ticket = nullptr;
 };
 
-last_error_slot& slot() {
-  thread_local last_error_slot s;
+thread_state& slot() {
+  thread_local thread_state s;
   return s;
 }
 
@@ -102,8 +107,7 @@ int record(int code, const std::string& message, const std::string& detail) noex
 
 int set_error(int code, const std::string& message) noexcept { return record(code, message, "{}"); }
 
-int set_ok() noexcept {
-  auto& s = slot();
+int set_ok(thread_state& s = slot()) noexcept {
   s.view.code = ITSM_OK;
   s.view.message = "";
   s.view.detail = "{}";
@@ -129,7 +133,12 @@ std::string outcome_detail(const itsm::outcome& o) {
   return d.dump();
 }
 
-int from_outcome(const itsm::outcome& o) {
+int from_outcome(const itsm::outcome& o, thread_state& ts) {
+  // The common case, a plain success, costs no allocation (the C ABI's fire stays close to
+  // the C++ call).
+  if (o.ok() && o.message.empty() && o.fired.empty() && o.action_errors.empty() && o.approvals_needed == 0) {
+    return set_ok(ts);
+  }
   return record(static_cast<int>(o.code), o.ok() ? std::string() : o.message, outcome_detail(o));
 }
 
@@ -166,48 +175,65 @@ void release(H* h) {
   delete h;
 }
 
-/// The byte offset of the first byte that breaks UTF-8 (overlongs, surrogates and values past
-/// U+10FFFF included), or npos when the text is valid.
-std::size_t invalid_utf8_at(std::string_view s) {
+/// Scans NUL-terminated text once: its length into `len`, and the byte offset of the first
+/// byte that breaks UTF-8 (overlongs, surrogates and values past U+10FFFF included), or npos.
+/// A NUL inside a sequence fails the continuation test, so the scan never passes the end.
+std::size_t scan_utf8(const char* text, std::size_t& len) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text);
   std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
+  for (;;) {
+    const unsigned c = s[i];
+    if (c == 0) break;
     if (c < 0x80) {
       ++i;
       continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
+    }
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
       n = 1, cp = c & 0x1Fu;
     } else if (c >= 0xE0 && c <= 0xEF) {
       n = 2, cp = c & 0x0Fu;
     } else if (c >= 0xF0 && c <= 0xF4) {
       n = 3, cp = c & 0x07u;
     } else {
+      len = i;
       return i;
     }
-    if (i + n >= s.size()) return i;  // truncated sequence
     for (std::size_t k = 1; k <= n; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0u) != 0x80u) return i;
+      const unsigned b = s[i + k];
+      if ((b & 0xC0u) != 0x80u) {
+        len = i;
+        return i;
+      }
       cp = (cp << 6) | (b & 0x3Fu);
     }
     if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
         (cp >= 0xD800 && cp <= 0xDFFF)) {
+      len = i;
       return i;
     }
     i += n + 1;
   }
+  len = i;
   return std::string_view::npos;
 }
 
-/// Checks a NUL-terminated text argument: present and UTF-8. Returns ITSM_OK or the error set.
-int need_text(const char* s, const char* arg) {
+bool valid_utf8(const char* text) {
+  std::size_t len = 0;
+  return scan_utf8(text, len) == std::string_view::npos;
+}
+
+/// Checks a NUL-terminated text argument: present and UTF-8. Returns ITSM_OK or the error set;
+/// on success `*view` (when given) is the text.
+int need_text(const char* s, const char* arg, std::string_view* view = nullptr) {
   if (!s) return set_error(ITSM_ENULL, std::string(arg) + ": NULL");
-  const auto bad = invalid_utf8_at(s);
+  std::size_t len = 0;
+  const auto bad = scan_utf8(s, len);
   if (bad != std::string_view::npos) {
     return set_error(ITSM_EINVAL, std::string(arg) + ": not valid UTF-8 (byte " + std::to_string(bad) + ")");
   }
+  if (view) *view = std::string_view(s, len);
   return ITSM_OK;
 }
 
@@ -242,25 +268,31 @@ int give_text(const std::string& text, char** out) {
 
 itsm::sys_seconds instant(std::int64_t v) { return itsm::sys_seconds{std::chrono::seconds{v}}; }
 
-/// An actor from its C form; sets the error and returns false when bad.
+/// An actor from its C form, into `out` (whose buffers are reused from call to call); sets the
+/// error and returns false when bad.
 bool read_actor(const itsm_actor* who, itsm::actor& out, int& code) {
   if (!who) {
     code = set_error(ITSM_ENULL, "who: NULL actor");
     return false;
   }
-  if ((code = need_text(who->name, "who->name")) != ITSM_OK) return false;
+  std::string_view name;
+  if ((code = need_text(who->name, "who->name", &name)) != ITSM_OK) return false;
   if (who->role_count > 0 && !who->roles) {
     code = set_error(ITSM_ENULL, "who->roles: NULL with role_count " + std::to_string(who->role_count));
     return false;
   }
-  out.name = who->name;
-  out.check_roles = who->trusted == 0;
-  out.roles.reserve(who->role_count);
+  // Roles are only compared, never stored or echoed, so they need no UTF-8 scan (the name is
+  // stored in histories and is checked); checked before `out` changes.
   for (std::size_t i = 0; i < who->role_count; ++i) {
-    const std::string arg = "who->roles[" + std::to_string(i) + "]";
-    if ((code = need_text(who->roles[i], arg.c_str())) != ITSM_OK) return false;
-    out.roles.emplace_back(who->roles[i]);
+    if (who->roles[i] == nullptr) {
+      code = set_error(ITSM_ENULL, "who->roles[" + std::to_string(i) + "]: NULL");
+      return false;
+    }
   }
+  out.name.assign(name.data(), name.size());
+  out.check_roles = who->trusted == 0;
+  out.roles.resize(who->role_count);
+  for (std::size_t i = 0; i < who->role_count; ++i) out.roles[i].assign(who->roles[i]);
   return true;
 }
 
@@ -314,19 +346,21 @@ int calendar_instant(const itsm_calendar* cal, const itsm_calc_options* opts, in
   });
 }
 
-/// The ticket whose call is running on this thread, so that callbacks get its handle.
-thread_local const itsm_ticket* running_ticket = nullptr;
-
+/// Marks `t` as the ticket whose call runs on this thread, for the duration of the call.
 struct running_scope {
-  explicit running_scope(const itsm_ticket* t) : saved(running_ticket) { running_ticket = t; }
-  ~running_scope() { running_ticket = saved; }
+  running_scope(thread_state& ts, const itsm_ticket* t) : state(ts), saved(ts.running_ticket) {
+    ts.running_ticket = t;
+  }
+  ~running_scope() { state.running_ticket = saved; }
   running_scope(const running_scope&) = delete;
   running_scope& operator=(const running_scope&) = delete;
+  thread_state& state;
   const itsm_ticket* saved;
 };
 
 const itsm_ticket* handle_of(const itsm::ticket& t) {
-  return running_ticket && &running_ticket->t == &t ? running_ticket : nullptr;
+  const itsm_ticket* running = slot().running_ticket;
+  return running && &running->t == &t ? running : nullptr;
 }
 
 /// Common shape of the ticket operations that take an actor, fields and hooks.
@@ -336,17 +370,24 @@ int ticket_call(itsm_ticket* ticket, const itsm_actor* who, const char* fields_j
   return guarded([&] {
     if (!live(ticket)) return bad_handle(ticket, "ticket");
     if (hooks && !live(hooks)) return bad_handle(hooks, "hooks");
-    itsm::actor actor;
+    // The thread's actor buffer saves allocations; a guard or action making ticket calls of
+    // its own on this thread gets a fresh actor instead.
+    thread_state& ts = slot();
+    itsm::actor nested;
+    itsm::actor& actor = ts.running_ticket ? nested : ts.actor;
     int code = ITSM_OK;
     if (!read_actor(who, actor, code)) return code;
-    json fields;
-    if (fields_json && (code = need_text(fields_json, "fields_json")) != ITSM_OK) return code;
-    if (!read_fields(fields_json, "fields_json", fields, code)) return code;
+    json parsed;
+    if (fields_json) {
+      if ((code = need_text(fields_json, "fields_json")) != ITSM_OK) return code;
+      if (!read_fields(fields_json, "fields_json", parsed, code)) return code;
+    }
     if (comment && (code = need_text(comment, "comment")) != ITSM_OK) return code;
-    running_scope scope(ticket);
-    const itsm::outcome o = op(ticket->t, actor, fields, comment ? std::string_view(comment) : std::string_view(),
+    running_scope scope(ts, ticket);
+    const itsm::outcome o = op(ticket->t, actor, fields_json ? parsed : itsm::detail::empty_json_object(),
+                               comment ? std::string_view(comment) : std::string_view(),
                                hooks ? &hooks->hooks : nullptr);
-    return from_outcome(o);
+    return from_outcome(o, ts);
   });
 }
 
@@ -663,7 +704,7 @@ int itsm_hooks_add_guard(itsm_hooks* hooks, const char* name, itsm_guard_fn fn, 
       if (fn(payload, &call, reason, sizeof reason) == 0) return std::nullopt;
       reason[sizeof reason - 1] = '\0';
       std::string why = reason;
-      if (why.empty() || invalid_utf8_at(why) != std::string_view::npos) why = "refused by the host guard " + guard_name;
+      if (why.empty() || !valid_utf8(why.c_str())) why = "refused by the host guard " + guard_name;
       return why;
     });
     return set_ok();
@@ -746,12 +787,23 @@ int itsm_ticket_create(itsm_ticket** out, const itsm_workflow* wf, const char* i
 
 void itsm_ticket_free(itsm_ticket* ticket) { release(ticket); }
 
+int itsm_ticket_clone(itsm_ticket** out, const itsm_ticket* ticket) {
+  return guarded([&] {
+    if (!out) return set_error(ITSM_ENULL, "out: NULL");
+    *out = nullptr;
+    if (!live(ticket)) return bad_handle(ticket, "ticket");
+    *out = new itsm_ticket(ticket->t);
+    return set_ok();
+  });
+}
+
 int itsm_ticket_fire(itsm_ticket* ticket, const char* transition, const itsm_actor* who, int64_t at,
                      const char* fields_json, const char* comment, const itsm_hooks* hooks) {
-  if (int code = guarded([&] { return need_text(transition, "transition"); }); code != ITSM_OK) return code;
+  std::string_view id;
+  if (int code = guarded([&] { return need_text(transition, "transition", &id); }); code != ITSM_OK) return code;
   return ticket_call(ticket, who, fields_json, comment, hooks,
                      [&](itsm::ticket& t, const itsm::actor& a, const json& f, std::string_view c, const itsm::hooks* h) {
-                       return t.fire(transition, a, instant(at), f, c, h);
+                       return t.fire(id, a, instant(at), f, c, h);
                      });
 }
 

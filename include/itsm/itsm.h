@@ -315,6 +315,8 @@ ITSM_API int itsm_ticket_create(itsm_ticket **out, const itsm_workflow *wf, cons
                                 const itsm_actor *who, int64_t at, const char *fields_json);
 /** Releases a ticket; NULL is accepted. */
 ITSM_API void itsm_ticket_free(itsm_ticket *ticket);
+/** *out = an independent copy of the ticket (same workflow, state, fields, history). */
+ITSM_API int itsm_ticket_clone(itsm_ticket **out, const itsm_ticket *ticket);
 
 /* Ticket operations. Each returns ITSM_OK, or the refusal code with the ticket unchanged and
  * itsm_error_last()->detail saying why. `fields_json` and `comment` may be NULL; `hooks` may be

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "itsm/calendar.hpp"
+#include "itsm/detail/json_util.hpp"
 #include "itsm/error.hpp"
 #include "itsm/sla.hpp"
 #include "itsm/workflow.hpp"
@@ -144,7 +145,7 @@ class ticket {
   /// Creates a ticket in the workflow's initial state. The initial state's required fields
   /// must be among `fields`; unknown fields or values outside a field's set are refused.
   static result<ticket> create(workflow_ptr wf, std::string id, const actor& who, sys_seconds at,
-                               const nlohmann::json& fields = nlohmann::json::object(),
+                               const nlohmann::json& fields = detail::empty_json_object(),
                                std::string_view comment = {});
 
   /// Fires transition `transition_id` from the current state. Checks, in order: the time, the
@@ -153,7 +154,7 @@ class ticket {
   /// host's guards; on success merges `fields` (null removes a field), appends one history
   /// record and runs the actions.
   outcome fire(std::string_view transition_id, const actor& who, sys_seconds at,
-               const nlohmann::json& fields = nlohmann::json::object(), std::string_view comment = {},
+               const nlohmann::json& fields = detail::empty_json_object(), std::string_view comment = {},
                const hooks* host = nullptr);
 
   /// Fires the single transition from the current state into `state` (for imports that record
@@ -162,7 +163,7 @@ class ticket {
   /// a field update (`update`), never a self-loop transition: an imported log that repeats a
   /// state records other changes, not an event.
   outcome move_to(std::string_view state, const actor& who, sys_seconds at,
-                  const nlohmann::json& fields = nlohmann::json::object(), std::string_view comment = {},
+                  const nlohmann::json& fields = detail::empty_json_object(), std::string_view comment = {},
                   const hooks* host = nullptr);
 
   /// Records `who`'s approval for the transition leaving the current state that needs
@@ -173,7 +174,7 @@ class ticket {
                   const hooks* host = nullptr);
 
   /// Fires the current state's rejection transition (`"kind": "reject"`) as an approver.
-  outcome reject(const actor& who, sys_seconds at, const nlohmann::json& fields = nlohmann::json::object(),
+  outcome reject(const actor& who, sys_seconds at, const nlohmann::json& fields = detail::empty_json_object(),
                  std::string_view comment = {}, const hooks* host = nullptr);
 
   /// Changes fields without a transition; the current state's required fields must stay, and a
@@ -195,7 +196,7 @@ class ticket {
   /// 1..N from the `priority` field or impact x urgency; 0 when neither is set.
   int priority() const noexcept { return priority_; }
   /// The fields as a JSON object (never null).
-  const nlohmann::json& fields() const noexcept { return fields_.is_null() ? empty_object() : fields_; }
+  const nlohmann::json& fields() const noexcept { return fields_.is_null() ? detail::empty_json_object() : fields_; }
   const std::vector<approval>& approvals() const noexcept { return approvals_; }
   const std::vector<history_record>& history() const noexcept { return history_; }
 
@@ -251,10 +252,6 @@ class ticket {
   void append_record(record_kind kind, const actor& who, sys_seconds at, workflow::index transition,
                      workflow::index from, workflow::index to, nlohmann::json changes,
                      std::string_view comment, std::uint8_t priority);
-  static const nlohmann::json& empty_object() {
-    static const nlohmann::json empty = nlohmann::json::object();
-    return empty;
-  }
 
   workflow_ptr wf_;
   std::string id_;

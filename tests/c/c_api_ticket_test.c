@@ -379,6 +379,13 @@ static void test_incident(void) {
   itsm_free(text2);
   itsm_ticket_free(copy);
   copy = NULL;
+  CHECK(itsm_ticket_clone(&copy, t) == ITSM_OK);
+  text2 = snapshot_of(copy);
+  CHECK(text && text2 && strcmp(text, text2) == 0);
+  itsm_free(text2);
+  itsm_ticket_free(copy);
+  copy = NULL;
+  CHECK(itsm_ticket_clone(&copy, NULL) == ITSM_ENULL && copy == NULL);
   CHECK(itsm_ticket_restore(&copy, wf, text, strlen(text) - 1) == ITSM_EPARSE && copy == NULL);
   CHECK(itsm_ticket_restore(&copy, wf, "{\"id\": 1}", 9) != ITSM_OK && copy == NULL);
   itsm_free(text);

@@ -18,6 +18,13 @@ namespace detail {
 
 using json = nlohmann::json;
 
+/// One shared empty object: the default for "no fields", which would otherwise allocate a map
+/// on every call that passes none.
+inline const json& empty_json_object() {
+  static const json empty = json::object();
+  return empty;
+}
+
 /// Parses JSON text; `what` names the document in the error (`calendar`, `query`, ...).
 inline json parse_json_text(std::string_view text, const std::string& what) {
   try {

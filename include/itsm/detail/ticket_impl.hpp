@@ -477,7 +477,7 @@ inline outcome ticket::approve(const actor& who, sys_seconds at, std::string_vie
     if (tr.approvals->automatic && valid >= tr.approvals->min) {
       actor system = who;
       system.check_roles = false;  // the approver need not hold the transition's roles
-      outcome fired = apply(chosen, system, at, nlohmann::json::object(), {}, host, check_mode::full);
+      outcome fired = apply(chosen, system, at, detail::empty_json_object(), {}, host, check_mode::full);
       if (fired.ok()) {
         out.fired = tr.id;
         out.action_errors = std::move(fired.action_errors);

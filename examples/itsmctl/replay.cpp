@@ -1,0 +1,176 @@
+// The replay core shared by itsmctl's replay, report, audit and demo commands.
+
+#include "replay.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace itsmctl {
+
+replay_state::replay_state() {
+  for (const auto& name : itsm::builtin_workflow_names()) workflows[name] = *itsm::builtin_workflow(name);
+}
+
+void install_host(replay_state& st, const itsm::change_schedule& schedule) {
+  schedule.install(st.host);
+  st.host.guard("all_findings_closed", [&st](const itsm::guard_context& g) -> std::optional<std::string> {
+    std::vector<std::string> open;
+    for (const auto& [id, t] : st.tickets) {
+      if (t.definition().name() != "audit_finding") continue;
+      const auto& f = t.fields();
+      auto e = f.find("engagement");
+      if (e != f.end() && *e == g.subject.id() && !t.is_terminal()) open.push_back(id);
+    }
+    if (open.empty()) return std::nullopt;
+    std::sort(open.begin(), open.end());
+    std::string list;
+    for (const auto& id : open) list += (list.empty() ? "" : ", ") + id;
+    return std::to_string(open.size()) + " finding(s) still open: " + list;
+  });
+}
+
+bool read_file(const std::string& path, std::string& out, std::string& why) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = std::strerror(errno);
+    return false;
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) {
+    why = "read error";
+    return false;
+  }
+  out = s.str();
+  return true;
+}
+
+namespace {
+
+
+nlohmann::json refusal(const std::string& ticket, std::size_t line, itsm::errc code, const std::string& message) {
+  nlohmann::json j;
+  j["ticket"] = ticket.empty() ? nlohmann::json() : nlohmann::json(ticket);
+  j["line"] = line;
+  j["code"] = itsm::to_string(code);
+  j["message"] = message;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json apply_event(replay_state& st, const std::string& text, std::size_t line) {
+  const auto ev = nlohmann::json::parse(text, nullptr, false);
+  if (ev.is_discarded() || !ev.is_object()) {
+    return refusal("", line, itsm::errc::parse_error, "event: not a JSON object");
+  }
+  static const char* const keys[] = {"ticket", "workflow", "at", "create", "transition", "to", "approve",
+                                     "reject", "update", "actor", "roles", "fields", "comment"};
+  for (auto it = ev.begin(); it != ev.end(); ++it) {
+    bool known = false;
+    for (const char* k : keys) known = known || it.key() == k;
+    if (!known) return refusal("", line, itsm::errc::invalid_argument, "event: unknown key '" + it.key() + "'");
+  }
+  if (!ev.contains("ticket") || !ev["ticket"].is_string() || ev["ticket"].get<std::string>().empty()) {
+    return refusal("", line, itsm::errc::invalid_argument, "event.ticket: missing or not a non-empty string");
+  }
+  const std::string id = ev["ticket"].get<std::string>();
+  auto bad = [&](const std::string& message) { return refusal(id, line, itsm::errc::invalid_argument, message); };
+  if (!ev.contains("at") || !ev["at"].is_string()) return bad("event.at: missing or not a time string");
+  std::int64_t at = 0;
+  try {
+    const auto tt = itsm::detail::parse_text_time(ev["at"].get<std::string>(), "event.at");
+    if (!tt.has_offset) return bad("event.at: '" + ev["at"].get<std::string>() + "' has no offset (add Z or +HH:MM)");
+    at = tt.seconds;
+  } catch (const itsm::detail::failure& f) {
+    return bad(f.what());
+  }
+  const itsm::sys_seconds when{std::chrono::seconds(at)};
+  itsm::actor who = itsm::actor::trusted(ev.contains("actor") && ev["actor"].is_string() ? ev["actor"].get<std::string>() : "");
+  if (ev.contains("actor") && !ev["actor"].is_string()) return bad("event.actor: not a string");
+  if (ev.contains("roles")) {
+    if (!ev["roles"].is_array()) return bad("event.roles: not an array of strings");
+    for (const auto& r : ev["roles"]) {
+      if (!r.is_string()) return bad("event.roles: not an array of strings");
+      who.roles.push_back(r.get<std::string>());
+    }
+    who.check_roles = true;
+  }
+  const nlohmann::json fields = ev.contains("fields") ? ev["fields"] : nlohmann::json::object();
+  if (!fields.is_object()) return bad("event.fields: not an object");
+  std::string comment;
+  if (ev.contains("comment")) {
+    if (!ev["comment"].is_string()) return bad("event.comment: not a string");
+    comment = ev["comment"].get<std::string>();
+  }
+  int kinds = 0;
+  for (const char* k : {"create", "transition", "to", "approve", "reject", "update"}) kinds += ev.contains(k) ? 1 : 0;
+  if (kinds != 1) return bad("event: needs exactly one of create, transition, to, approve, reject, update");
+
+  if (ev.contains("create")) {
+    if (ev["create"] != true) return bad("event.create: must be true");
+    if (!ev.contains("workflow") || !ev["workflow"].is_string()) return bad("event.workflow: missing or not a string");
+    const std::string name = ev["workflow"].get<std::string>();
+    auto wf = st.workflows.find(name);
+    if (wf == st.workflows.end()) {
+      return refusal(id, line, itsm::errc::not_found, "event.workflow: no workflow named '" + name + "'");
+    }
+    if (st.tickets.count(id)) return bad("ticket " + id + " already exists");
+    auto created = itsm::ticket::create(wf->second, id, who, when, fields, comment);
+    if (!created) {
+      auto j = refusal(id, line, created.error_value().code, created.error_value().message);
+      j["workflow"] = name;
+      j["event"] = "create";
+      return j;
+    }
+    st.tickets.emplace(id, std::move(*created));
+    return nullptr;
+  }
+  auto found = st.tickets.find(id);
+  if (found == st.tickets.end()) {
+    return refusal(id, line, itsm::errc::not_found, "ticket " + id + " has not been created (no create event before)");
+  }
+  itsm::ticket& t = found->second;
+  itsm::outcome out;
+  if (ev.contains("transition")) {
+    if (!ev["transition"].is_string()) return bad("event.transition: not a string");
+    out = t.fire(ev["transition"].get<std::string>(), who, when, fields, comment, &st.host);
+  } else if (ev.contains("to")) {
+    if (!ev["to"].is_string()) return bad("event.to: not a string");
+    out = t.move_to(ev["to"].get<std::string>(), who, when, fields, comment, &st.host);
+  } else if (ev.contains("approve")) {
+    if (ev["approve"] != true) return bad("event.approve: must be true");
+    out = t.approve(who, when, comment, &st.host);
+  } else if (ev.contains("reject")) {
+    if (ev["reject"] != true) return bad("event.reject: must be true");
+    out = t.reject(who, when, fields, comment, &st.host);
+  } else {
+    if (ev["update"] != true) return bad("event.update: must be true");
+    out = t.update(who, when, fields, comment);
+  }
+  if (out.ok()) return nullptr;
+  auto j = refusal(id, line, out.code, out.message);
+  j["workflow"] = t.definition().name();
+  if (ev.contains("transition")) {
+    j["event"] = "transition " + ev["transition"].get<std::string>();
+  } else if (ev.contains("to")) {
+    j["event"] = "to " + ev["to"].get<std::string>();
+  } else {
+    j["event"] = ev.contains("approve") ? "approve" : ev.contains("reject") ? "reject" : "update";
+  }
+  j["state"] = t.state();
+  if (!out.allowed.empty()) j["allowed"] = out.allowed;
+  if (!out.missing.empty()) j["missing"] = out.missing;
+  if (out.approvals_needed > 0) {
+    j["approvals"] = out.approvals;
+    j["approvals_needed"] = out.approvals_needed;
+  }
+  if (!out.guard.empty()) j["guard"] = out.guard;
+  return j;
+}
+
+}  // namespace itsmctl

@@ -1,0 +1,37 @@
+#pragma once
+// The replay core shared by itsmctl replay, report, audit and demo: event lines applied to
+// tickets through the built-in (and added) workflows, with the host guards itsmctl provides.
+
+#include <cstddef>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "itsm/itsm.hpp"
+
+namespace itsmctl {
+
+struct replay_state {
+  std::unordered_map<std::string, itsm::workflow_ptr> workflows;  ///< the built-ins, plus --workflow
+  std::unordered_map<std::string, itsm::ticket> tickets;
+  itsm::hooks host;
+  std::size_t events = 0, applied = 0, refused = 0;
+  replay_state();
+  replay_state(const replay_state&) = delete;  // the hooks point back at `tickets`
+  replay_state& operator=(const replay_state&) = delete;
+};
+
+/// Registers the host guards itsmctl provides: all_findings_closed (audit_engagement close
+/// holds when every audit_finding whose field `engagement` names it is closed) and the change
+/// processes' schedule guard and actions (`schedule`'s freezes).
+void install_host(replay_state& st, const itsm::change_schedule& schedule);
+
+/// Applies one event line (1-based `line`); returns the refusal line ({"ticket", "line",
+/// "code", "message", "event", "state"?, "allowed"?, ...}), or null when the event applied.
+nlohmann::json apply_event(replay_state& st, const std::string& text, std::size_t line);
+
+/// Reads a whole file; on failure `why` says why (errno text).
+bool read_file(const std::string& path, std::string& out, std::string& why);
+
+}  // namespace itsmctl

@@ -7,4 +7,6 @@
 namespace itsmctl {
 int workflow_command(const std::vector<std::string>& args);  // workflow_commands.cpp
 int replay_command(const std::vector<std::string>& args);    // workflow_commands.cpp
+int report_command(const std::vector<std::string>& args);    // report.cpp
+int demo_command(const std::vector<std::string>& args);      // demo.cpp
 }  // namespace itsmctl

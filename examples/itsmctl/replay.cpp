@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <vector>
 
@@ -171,6 +173,40 @@ nlohmann::json apply_event(replay_state& st, const std::string& text, std::size_
   }
   if (!out.guard.empty()) j["guard"] = out.guard;
   return j;
+}
+
+
+bool replay_file(replay_state& st, const std::string& path, const char* who,
+                 const std::function<void(nlohmann::json)>& on_refusal) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path);
+    if (!file) {
+      std::fprintf(stderr, "%s: cannot open '%s': %s\n", who, path.c_str(), std::strerror(errno));
+      return false;
+    }
+    in = &file;
+  }
+  std::string line;
+  std::size_t line_no = 0;
+  while (std::getline(*in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++st.events;
+    auto refused = apply_event(st, line, line_no);
+    if (refused.is_null()) {
+      ++st.applied;
+    } else {
+      ++st.refused;
+      on_refusal(std::move(refused));
+    }
+  }
+  if (in->bad()) {
+    std::fprintf(stderr, "%s: error reading '%s'\n", who, path.c_str());
+    return false;
+  }
+  return true;
 }
 
 }  // namespace itsmctl

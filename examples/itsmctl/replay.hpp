@@ -3,6 +3,7 @@
 // tickets through the built-in (and added) workflows, with the host guards itsmctl provides.
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <unordered_map>
 
@@ -30,6 +31,12 @@ void install_host(replay_state& st, const itsm::change_schedule& schedule);
 /// Applies one event line (1-based `line`); returns the refusal line ({"ticket", "line",
 /// "code", "message", "event", "state"?, "allowed"?, ...}), or null when the event applied.
 nlohmann::json apply_event(replay_state& st, const std::string& text, std::size_t line);
+
+/// Applies every line of the event file `path` ("-": standard input), skipping blank lines and
+/// counting events, applied and refused in `st`; each refusal goes to `on_refusal`. False (after
+/// a message on stderr prefixed by `who`) when the file cannot be opened or read.
+bool replay_file(replay_state& st, const std::string& path, const char* who,
+                 const std::function<void(nlohmann::json)>& on_refusal);
 
 /// Reads a whole file; on failure `why` says why (errno text).
 bool read_file(const std::string& path, std::string& out, std::string& why);

@@ -186,33 +186,8 @@ int replay_command(const std::vector<std::string>& args) {
     return 2;
   }
   install_host(st, schedule);
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (events != "-") {
-    file.open(events);
-    if (!file) {
-      std::fprintf(stderr, "itsmctl replay: cannot open '%s': %s\n", events.c_str(), std::strerror(errno));
-      return 2;
-    }
-    in = &file;
-  }
   std::ios::sync_with_stdio(false);
-  std::string line;
-  std::size_t line_no = 0;
-  while (std::getline(*in, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    ++st.events;
-    const auto refused = apply_event(st, line, line_no);
-    if (refused.is_null()) {
-      ++st.applied;
-    } else {
-      ++st.refused;
-      std::cout << refused.dump() << '\n';
-    }
-  }
-  if (in->bad()) {
-    std::fprintf(stderr, "itsmctl replay: error reading '%s'\n", events.c_str());
+  if (!replay_file(st, events, "itsmctl replay", [](nlohmann::json refused) { std::cout << refused.dump() << '\n'; })) {
     return 2;
   }
   if (summary) {

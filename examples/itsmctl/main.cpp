@@ -104,6 +104,9 @@ int main(int argc, char** argv) {
   if (args[0] == "workflow") {
     return itsmctl::workflow_command(std::vector<std::string>(args.begin() + 1, args.end()));
   }
+  if (args[0] == "demo") {
+    return itsmctl::demo_command(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
   if (args[0] == "report") {
     return itsmctl::report_command(std::vector<std::string>(args.begin() + 1, args.end()));
   }

@@ -20,7 +20,8 @@ using nlohmann::json;
 constexpr double hour = 3600.0;
 
 json sla_json(const std::string& name, const json& targets, const json& calendar, bool response) {
-  json j = {{"name", name}, {"targets", targets}, {"calendar", calendar}};
+  json j = {{"name", name}, {"targets", targets}};
+  if (!calendar.is_null()) j["calendar"] = calendar;  // none: the clocks run 24x7
   if (response) {
     j["stop"] = {{"categories", {"open", "waiting", "resolved", "closed"}}};
   } else {
@@ -173,17 +174,23 @@ std::vector<table> tables_of(const json& r) {
               {"process", "priority", "responded", "resp mean", "resp median", "resp p90", "resolved", "resol mean",
                "resol median", "resol p90", "MTTR", "reopen %"},
               {}};
+  // A process with a single priority group gets its "all" row only (the other would repeat it).
+  std::map<std::string, std::size_t> groups_of;
+  for (const auto& g : r["processes"]) ++groups_of[g["process"].get<std::string>()];
   for (const auto& g : r["processes"]) {
-    std::vector<std::string> row = {g["process"], g["priority"], fmt(g["tickets"])};
-    for (const char* clock : {"response", "resolution"}) {
-      if (g["sla"].contains(clock)) {
-        const auto& c = g["sla"][clock];
-        row.insert(row.end(), {fmt(c["met"]), fmt(c["breached"]), fmt(c["in_progress"]), fmt(c["compliance"])});
-      } else {
-        row.insert(row.end(), {"-", "-", "-", "-"});
+    if (g["priority"] != "all" && groups_of[g["process"].get<std::string>()] == 2) continue;
+    if (!g["sla"].empty()) {
+      std::vector<std::string> row = {g["process"], g["priority"], fmt(g["tickets"])};
+      for (const char* clock : {"response", "resolution"}) {
+        if (g["sla"].contains(clock)) {
+          const auto& c = g["sla"][clock];
+          row.insert(row.end(), {fmt(c["met"]), fmt(c["breached"]), fmt(c["in_progress"]), fmt(c["compliance"])});
+        } else {
+          row.insert(row.end(), {"-", "-", "-", "-"});
+        }
       }
+      sla.rows.push_back(row);
     }
-    sla.rows.push_back(row);
     std::vector<std::string> trow = {g["process"], g["priority"]};
     for (const char* k : {"first_response_hours", "resolution_hours"}) {
       trow.insert(trow.end(), {fmt(g[k]["n"]), fmt(g[k]["mean"]), fmt(g[k]["median"]), fmt(g[k]["p90"])});
@@ -195,8 +202,17 @@ std::vector<table> tables_of(const json& r) {
   out.push_back(sla);
   out.push_back(times);
   table backlog{"Backlog by age (open tickets at " + r["now"].get<std::string>() + ")",
-                {"process", "age", "open"}, {}};
-  for (const auto& b : r["backlog"]) backlog.rows.push_back({b["process"], b["age"], fmt(b["open"])});
+                {"process", "<1d", "1-3d", "3-7d", "7-30d", ">=30d", "total"}, {}, 1};
+  for (std::size_t i = 0; i < r["backlog"].size(); i += 5) {
+    std::vector<std::string> row = {r["backlog"][i]["process"]};
+    std::size_t total = 0;
+    for (std::size_t k = i; k < i + 5 && k < r["backlog"].size(); ++k) {
+      row.push_back(fmt(r["backlog"][k]["open"]));
+      total += r["backlog"][k]["open"].get<std::size_t>();
+    }
+    row.push_back(std::to_string(total));
+    backlog.rows.push_back(row);
+  }
   out.push_back(backlog);
   table states{"Time per state (hours per visit)", {"process", "state", "visits", "mean", "median", "p90"}, {}};
   for (const auto& s : r["time_in_state"]) {
@@ -242,7 +258,7 @@ itsm::result<std::vector<std::pair<std::string, itsm::sla_definition>>> policy_s
       !policy["targets"].contains(process)) {
     return out;
   }
-  const json calendar = policy.contains("calendar") ? policy["calendar"] : json::object({{"timezone", "UTC"}});
+  const json calendar = policy.contains("calendar") ? policy["calendar"] : json();
   const auto& per = policy["targets"][process];
   if (!per.is_object()) return itsm::error{itsm::errc::invalid_argument, "policy.targets." + process + ": expected an object"};
   for (const char* clock : {"response", "resolution"}) {

@@ -1,0 +1,490 @@
+// itsmctl demo: a month (or more) of a simulated service desk on the built-in processes, the
+// default calendar and SLA policy, replayed through the engine and reported.
+//
+// The simulation writes events the way people would cause them, mistakes included (a caller
+// resolving their own incident, an implementer approving his own change, a hold without a
+// reason, closing an audit with findings open); the engine decides what applies. Deterministic:
+// the same --seed gives the same events on every platform (raw mt19937_64 output only, no
+// implementation-defined distributions).
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "replay.hpp"
+#include "report.hpp"
+
+namespace itsmctl {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* demo_help =
+    "usage: itsmctl demo [--days 30] [--tickets-per-day 40] [--seed 1] [--out DIR] [--format table|markdown|json]\n"
+    "\n"
+    "Simulates a service desk from 2026-03-02 for --days days on the built-in processes: incidents\n"
+    "(holds, reopenings, a few cancelled, some waiting on problems), service requests (approvals,\n"
+    "rejections), changes of the three kinds (CAB votes, rejections, an implementer refused for\n"
+    "segregation of duties), problems resolving their incidents, an audit engagement with findings.\n"
+    "Replays the events through the engine, prints the report (as itsmctl report) and writes to\n"
+    "--out (default itsm-demo): events.jsonl, report.json, report.md, workflows/<name>.dot and,\n"
+    "when Graphviz's dot is installed, workflows/<name>.svg.\n"
+    "Exit status: 0, or 2 on a usage error or when --out cannot be written.\n";
+
+constexpr std::int64_t minute = 60, hour = 3600, day = 86400;
+constexpr std::int64_t epoch_start = 1772409600;  // 2026-03-02T00:00:00Z, a Monday
+
+/// A deterministic generator: the same numbers from the same seed on every platform.
+class dice {
+ public:
+  explicit dice(std::uint64_t seed) : rng_(seed) {}
+  std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : rng_() % n; }
+  std::int64_t between(std::int64_t lo, std::int64_t hi) { return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo + 1))); }
+  bool chance(double p) { return static_cast<double>(rng_() >> 11) * 0x1.0p-53 < p; }
+  template <class T>
+  const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+struct event {
+  std::int64_t at;
+  std::uint64_t seq;
+  json line;
+};
+
+std::string utc(std::int64_t t) { return itsm::detail::format_utc(itsm::sys_seconds{std::chrono::seconds{t}}); }
+
+/// Collects one ticket's events with strictly increasing times.
+class story {
+ public:
+  story(std::vector<event>& out, std::uint64_t& seq, std::string id, std::int64_t at)
+      : out_(out), seq_(seq), id_(std::move(id)), at_(at) {}
+  std::int64_t at() const { return at_; }
+  void wait(std::int64_t seconds) { at_ += std::max<std::int64_t>(seconds, minute); }
+  void wait_until(std::int64_t t) { at_ = std::max(at_ + minute, t); }
+  void create(const std::string& workflow, const std::string& actor, json fields) {
+    push({{"workflow", workflow}, {"create", true}, {"actor", actor}, {"fields", std::move(fields)}}, false);
+  }
+  void fire(const std::string& transition, const std::string& actor, const std::string& role, json fields = json::object()) {
+    json e = {{"transition", transition}, {"actor", actor}, {"roles", {role}}};
+    if (!fields.empty()) e["fields"] = std::move(fields);
+    push(std::move(e));
+  }
+  void approve(const std::string& actor, const std::string& role) {
+    push({{"approve", true}, {"actor", actor}, {"roles", {role}}});
+  }
+  void reject(const std::string& actor, const std::string& role, json fields) {
+    push({{"reject", true}, {"actor", actor}, {"roles", {role}}, {"fields", std::move(fields)}});
+  }
+  void update(const std::string& actor, json fields) { push({{"update", true}, {"actor", actor}, {"fields", std::move(fields)}}); }
+
+ private:
+  void push(json e, bool advance = true) {
+    if (advance) at_ += minute;  // never two events of a ticket at the same second
+    e["ticket"] = id_;
+    e["at"] = utc(at_);
+    out_.push_back({at_, seq_++, std::move(e)});
+  }
+  std::vector<event>& out_;
+  std::uint64_t& seq_;
+  std::string id_;
+  std::int64_t at_;
+};
+
+struct problem_info {
+  std::string id;
+  std::int64_t created;
+  std::int64_t resolved;  // when its fix is in (may lie after the simulation)
+};
+
+/// Business-hours arrival on day `d` (weekdays 07:00-17:00 UTC, 08:00-18:00 in Berlin).
+std::int64_t arrival(dice& r, std::int64_t d) { return epoch_start + d * day + 7 * hour + r.between(0, 10 * hour - 1); }
+
+bool weekend(std::int64_t d) { return d % 7 >= 5; }
+
+struct simulation {
+  dice r;
+  std::vector<event> events;
+  std::uint64_t seq = 0;
+  std::size_t n_inc = 0, n_req = 0, n_chg = 0, n_prb = 0;
+  std::vector<problem_info> problems;
+  const std::vector<std::string> desk{"sam", "sue", "sara"};
+  const std::vector<std::string> support{"paul", "pia", "pete"};
+  const std::vector<std::string> cab{"bea", "carl", "dora"};
+  const std::vector<std::string> items{"laptop", "monitor", "vpn access", "mailbox", "software licence", "phone"};
+  const std::vector<std::string> cis{"db01", "web01", "web02", "mail01", "erp", "vpn-gw"};
+
+  explicit simulation(std::uint64_t seed) : r(seed) {}
+
+  std::string next(const char* prefix, std::size_t& n) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%07zu", prefix, ++n);
+    return buf;
+  }
+  std::string user() { return "user" + std::to_string(100 + r.below(400)); }
+  int level() { return r.chance(0.1) ? 1 : r.chance(0.55) ? 2 : 3; }
+
+  void problem(std::int64_t t0) {
+    const std::string id = next("PRB", n_prb);
+    story s(events, seq, id, t0);
+    const int impact = level();
+    s.create("problem", "pat", {{"short_description", "recurring failure on " + r.pick(cis)}, {"impact", impact},
+                                {"urgency", level()}});
+    s.wait(r.between(1, 8) * hour);
+    s.fire("assess", "pat", "problem_manager");
+    s.wait(r.between(2, 24) * hour);
+    s.fire("analyse", "andy", "problem_analyst");
+    if (r.chance(0.4)) {
+      s.wait(r.between(2, 24) * hour);
+      s.fire("mark_known_error", "andy", "problem_analyst", {{"workaround", "restart the service"}});
+    }
+    s.wait(r.between(1, 3) * day);
+    s.fire("start_fix", "andy", "problem_analyst", {{"root_cause", "configuration drift"}});
+    s.wait(r.between(1, 4) * day);
+    s.fire("resolve", "andy", "problem_analyst", {{"fix_notes", "configuration corrected"}, {"resolution_code", "fix_applied"}});
+    problems.push_back({id, t0, s.at()});
+    s.wait(r.between(1, 3) * day);
+    s.fire("close", "pat", "problem_manager", {{"close_code", "resolved"}});
+  }
+
+  void incident(std::int64_t t0) {
+    story s(events, seq, next("INC", n_inc), t0);
+    const std::string caller = user();
+    const int impact = level(), urgency = level();
+    const int priority = (impact + urgency) / 2;
+    s.create("incident", caller, {{"short_description", "cannot work"}, {"caller", caller}, {"impact", impact},
+                                  {"urgency", urgency}, {"category", r.chance(0.5) ? "software" : "network"}});
+    s.wait(r.between(2, priority == 1 ? 18 : priority == 2 ? 36 : 150) * minute);
+    const std::string agent = r.pick(desk);
+    if (r.chance(0.03)) {
+      s.fire("cancel", agent, "service_desk", {{"cancel_reason", "duplicate"}});
+      return;
+    }
+    s.fire("start", agent, "service_desk", {{"assigned_to", agent}});
+    if (r.chance(0.03)) s.fire("resolve", caller, "caller", {{"resolution_code", "closed_by_caller"}, {"resolution_notes", "works now"}});
+    const problem_info* waits_on = nullptr;
+    if (!problems.empty() && r.chance(0.08)) {
+      const auto& p = problems[r.below(problems.size())];
+      if (p.created < s.at() && p.resolved > s.at()) waits_on = &p;
+    }
+    if (waits_on) {
+      s.wait(r.between(10, 60) * minute);
+      s.fire("hold", agent, "service_desk", {{"hold_reason", "awaiting_problem"}, {"problem", waits_on->id}});
+      s.wait_until(waits_on->resolved + r.between(5, 60) * minute);
+      s.fire("resolve", r.pick(support), "support", {{"resolution_code", "solved_permanently"},
+                                           {"resolution_notes", "resolved with problem " + waits_on->id}});
+    } else {
+      if (r.chance(0.25)) {
+        s.wait(r.between(10, 90) * minute);
+        if (r.chance(0.1)) s.fire("hold", agent, "service_desk");  // no reason: refused
+        s.fire("hold", agent, "service_desk", {{"hold_reason", r.chance(0.7) ? "awaiting_caller" : "awaiting_vendor"}});
+        s.wait(r.between(1, 30) * hour);
+        s.fire("start", agent, "service_desk");
+      }
+      s.wait(r.between(15, priority == 1 ? 180 : priority == 2 ? 600 : 2400) * minute);
+      s.fire("resolve", r.pick(support), "support", {{"resolution_code", "solved_remotely"}, {"resolution_notes", "fixed"}});
+    }
+    if (r.chance(0.08)) {
+      s.wait(r.between(1, 20) * hour);
+      s.fire("reopen", caller, "caller");
+      s.wait(r.between(1, 8) * hour);
+      s.fire("resolve", r.pick(support), "support", {{"resolution_code", "solved_permanently"}, {"resolution_notes", "fixed again"}});
+    }
+    s.wait(r.between(4, 72) * hour);
+    s.fire("close", caller, "caller");
+  }
+
+  void request(std::int64_t t0) {
+    story s(events, seq, next("RITM", n_req), t0);
+    const std::string who = user();
+    s.create("service_request", who, {{"requested_by", who}, {"item", r.pick(items)}, {"impact", 3}, {"urgency", level()}});
+    s.wait(r.between(10, 120) * minute);
+    if (r.chance(0.4)) {
+      s.fire("request_approval", who, "requester");
+      s.wait(r.between(1, 30) * hour);
+      const std::string manager = "mgr" + who.substr(4, 1);
+      if (r.chance(0.1)) {
+        s.reject(manager, "approver", {{"rejection_reason", "not in budget"}});
+        s.wait(r.between(1, 24) * hour);
+        s.fire("close", who, "requester");
+        return;
+      }
+      s.approve(manager, "approver");
+      s.wait(r.between(10, 240) * minute);
+    }
+    const std::string fulfiller = r.chance(0.5) ? "fred" : "fay";
+    s.fire("fulfil", fulfiller, "fulfiller", {{"assigned_to", fulfiller}});
+    if (r.chance(0.2)) {
+      s.wait(r.between(1, 8) * hour);
+      s.fire("pend", fulfiller, "fulfiller", {{"pending_reason", "waiting for delivery"}});
+      s.wait(r.between(1, 4) * day);
+      s.fire("resume", fulfiller, "fulfiller");
+    }
+    s.wait(r.between(1, 30) * hour);
+    s.fire("complete", fulfiller, "fulfiller", {{"fulfilment_notes", "delivered"}});
+    if (r.chance(0.05)) {
+      s.wait(r.between(1, 24) * hour);
+      s.fire("reopen", who, "requester");
+      s.wait(r.between(1, 24) * hour);
+      s.fire("complete", fulfiller, "fulfiller", {{"fulfilment_notes", "delivered again"}});
+    }
+    s.wait(r.between(4, 48) * hour);
+    s.fire("close", who, "requester");
+  }
+
+  void change(std::int64_t t0) {
+    story s(events, seq, next("CHG", n_chg), t0);
+    const std::string requester = r.chance(0.5) ? "rita" : "rob";
+    const std::string implementer = r.chance(0.5) ? "ivan" : "igor";
+    const std::string ci = r.pick(cis);
+    json base = {{"requested_by", requester}, {"implementer", implementer}, {"configuration_item", ci},
+                 {"short_description", "patch " + ci}};
+    const std::uint64_t kind = r.below(10);  // 0-5 normal, 6-8 standard, 9 emergency
+    auto window = [&](std::int64_t after) {
+      const std::int64_t d = (after - epoch_start) / day + 1 + r.between(0, 2);
+      const std::int64_t start = epoch_start + d * day + 20 * hour;
+      return json{{"planned_start", utc(start)}, {"planned_end", utc(start + 2 * hour)},
+                  {"backout_plan", "restore the snapshot"}, {"risk", r.chance(0.7) ? "low" : "moderate"}};
+    };
+    auto implement = [&](const json& plan) {
+      s.wait_until(itsm::detail::parse_utc_field(plan["planned_start"], "planned_start").time_since_epoch().count());
+      s.fire("implement", implementer, "implementer");
+      s.wait(r.between(30, 110) * minute);
+      const std::uint64_t roll = r.below(20);
+      s.fire("review", implementer, "implementer",
+             {{"close_code", roll == 0 ? "unsuccessful" : roll == 1 ? "successful_with_issues" : "successful"}});
+      s.wait(r.between(4, 48) * hour);
+      s.fire("close", "mona", "change_manager", {{"close_notes", "reviewed"}});
+    };
+    if (kind >= 6 && kind <= 8) {
+      base["template"] = "monthly patch";
+      s.create("change_standard", requester, base);
+      s.wait(r.between(1, 8) * hour);
+      json plan = window(s.at());
+      s.fire("schedule", requester, "requester", {{"planned_start", plan["planned_start"]}, {"planned_end", plan["planned_end"]}});
+      implement(plan);
+      return;
+    }
+    if (kind == 9) {
+      base["justification"] = "service down";
+      s.create("change_emergency", requester, base);
+      s.fire("request_authorization", requester, "requester");
+      json plan = {{"planned_start", utc(s.at() + 2 * hour)}, {"planned_end", utc(s.at() + 3 * hour)},
+                   {"backout_plan", "roll back"}, {"risk", "high"}};
+      s.update("mona", plan);
+      s.wait(r.between(10, 50) * minute);
+      s.approve("erin", "ecab");
+      implement(plan);
+      return;
+    }
+    s.create("change_normal", requester, base);
+    s.wait(r.between(1, 8) * hour);
+    s.fire("submit", requester, "requester");
+    s.wait(r.between(2, 24) * hour);
+    const json plan = window(s.at() + day);
+    s.fire("request_authorization", "alex", "assessor", plan);
+    s.wait(r.between(2, 20) * hour);
+    if (r.chance(0.2)) s.approve(implementer, "cab");  // his own change: segregation of duties
+    if (r.chance(0.1)) {
+      s.reject(r.pick(cab), "cab", {{"rejection_reason", "risk not mitigated"}});
+      s.wait(r.between(1, 48) * hour);
+      s.fire("cancel", requester, "requester", {{"cancel_reason", "rejected by the CAB"}});
+      return;
+    }
+    const std::string first = r.pick(cab);
+    s.approve(first, "cab");
+    s.wait(r.between(10, 240) * minute);
+    std::string second = r.pick(cab);
+    if (second == first) second = cab[(std::find(cab.begin(), cab.end(), first) - cab.begin() + 1) % cab.size()];
+    s.approve(second, "cab");
+    implement(plan);
+  }
+
+  void audit(std::int64_t t0, std::int64_t days) {
+    story e(events, seq, "AUD0000001", t0);
+    e.create("audit_engagement", "mara", {{"title", "Incident management audit"}, {"process", "incident"},
+                                          {"process_owner", "olga"}});
+    e.wait(day);
+    e.fire("scope", "mara", "audit_manager", {{"lead_auditor", "audrey"}, {"objective", "ISO/IEC 20000-1 8.6.1"},
+                                              {"scope", "incident records"}, {"criteria", "ISO/IEC 20000-1"}});
+    e.wait(day);
+    e.fire("prepare", "audrey", "auditor", {{"audit_plan", "sample 30 incidents"}});
+    e.wait(day);
+    e.fire("start_fieldwork", "audrey", "auditor");
+    std::int64_t last_close = e.at();
+    const int findings = 3;
+    for (int i = 1; i <= findings; ++i) {
+      story f(events, seq, "FND000000" + std::to_string(i), e.at() + i * hour);
+      f.create("audit_finding", "audrey", {{"engagement", "AUD0000001"}, {"description", "records closed without notes"},
+                                           {"severity", i == 1 ? "major" : "minor"}, {"owner", "olga"}});
+      f.wait(day);
+      f.fire("analyse", "olga", "auditee");
+      f.wait(r.between(1, 3) * day);
+      f.fire("plan_action", "olga", "auditee", {{"root_cause", "no template"}, {"action_plan", "add a template"}});
+      f.wait(r.between(2, 5) * day);
+      f.fire("implement_action", "olga", "auditee", {{"action_notes", "template in place"}});
+      f.wait(r.between(1, 3) * day);
+      if (i == 2) {
+        f.fire("verification_failed", "audrey", "auditor", {{"verification_notes", "still missing in 4 of 10"}});
+        f.wait(r.between(2, 4) * day);
+        f.fire("implement_action", "olga", "auditee", {{"action_notes", "template made mandatory"}});
+        f.wait(day);
+      }
+      f.fire("verify", "audrey", "auditor", {{"verification_notes", "sample of 10 correct"}});
+      f.wait(day);
+      f.fire("close", "audrey", "auditor");
+      last_close = std::max(last_close, f.at());
+    }
+    e.wait(5 * day);
+    e.fire("submit_report", "audrey", "auditor", {{"report", "3 findings, 1 major"}});
+    e.wait(day);
+    e.approve("cora", "audit_committee");
+    e.wait(day);
+    if (last_close > e.at()) e.fire("close", "mara", "audit_manager");  // findings still open: refused
+    e.wait_until(std::min(last_close + day, epoch_start + days * day - hour));
+    e.fire("close", "mara", "audit_manager");
+  }
+
+  void run(std::int64_t days, std::int64_t per_day) {
+    for (std::int64_t d = 0; d < days; ++d) {
+      const std::int64_t n = weekend(d) ? std::max<std::int64_t>(1, per_day / 5) : per_day;
+      if (!weekend(d) && r.chance(0.2 + 0.05 * static_cast<double>(per_day) / 40.0)) problem(arrival(r, d));
+      for (std::int64_t i = 0; i < n; ++i) {
+        const std::uint64_t roll = r.below(100);
+        const std::int64_t t = arrival(r, d);
+        if (roll < 62) {
+          incident(t);
+        } else if (roll < 88) {
+          request(t);
+        } else if (roll < 98 || weekend(d)) {
+          if (weekend(d)) incident(t); else change(t);
+        } else {
+          problem(t);
+        }
+      }
+    }
+    if (days >= 3) audit(epoch_start + 9 * hour, days);
+    std::stable_sort(events.begin(), events.end(),
+                     [](const event& a, const event& b) { return a.at != b.at ? a.at < b.at : a.seq < b.seq; });
+    const std::int64_t end = epoch_start + days * day;
+    events.erase(std::remove_if(events.begin(), events.end(), [end](const event& e) { return e.at >= end; }), events.end());
+  }
+};
+
+bool make_dir(const std::string& path) { return ::mkdir(path.c_str(), 0777) == 0 || errno == EEXIST; }
+
+bool write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "itsmctl demo: cannot write '%s': %s\n", path.c_str(), std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+bool parse_count(const std::string& text, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (errno != 0 || end == text.c_str() || *end != '\0' || v < lo || v > hi) return false;
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+int demo_command(const std::vector<std::string>& args) {
+  std::int64_t days = 30, per_day = 40, seed = 1;
+  std::string out_dir = "itsm-demo", format = "table";
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool has_value = i + 1 < args.size();
+    if (a == "-h" || a == "--help") {
+      std::fputs(demo_help, stdout);
+      return 0;
+    }
+    std::int64_t* target = a == "--days" ? &days : a == "--tickets-per-day" ? &per_day : a == "--seed" ? &seed : nullptr;
+    if (target && has_value) {
+      const std::int64_t hi = target == &days ? 3650 : target == &per_day ? 100000 : INT64_MAX;
+      if (!parse_count(args[++i], target == &seed ? 0 : 1, hi, *target)) {
+        std::fprintf(stderr, "itsmctl demo: %s: '%s' is not a whole number in 1..%lld\n", a.c_str(), args[i].c_str(),
+                     static_cast<long long>(hi));
+        return 2;
+      }
+    } else if (a == "--out" && has_value) {
+      out_dir = args[++i];
+    } else if (a == "--format" && has_value) {
+      format = args[++i];
+      if (format != "table" && format != "markdown" && format != "json") {
+        std::fprintf(stderr, "itsmctl demo: --format: '%s' is not one of table, markdown, json\n", format.c_str());
+        return 2;
+      }
+    } else {
+      std::fprintf(stderr, "itsmctl demo: unexpected argument '%s'\n%s", a.c_str(), demo_help);
+      return 2;
+    }
+  }
+  simulation sim(static_cast<std::uint64_t>(seed));
+  sim.run(days, per_day);
+
+  if (!make_dir(out_dir) || !make_dir(out_dir + "/workflows")) {
+    std::fprintf(stderr, "itsmctl demo: cannot create '%s': %s\n", out_dir.c_str(), std::strerror(errno));
+    return 2;
+  }
+  const std::string events_path = out_dir + "/events.jsonl";
+  {
+    std::ofstream out(events_path, std::ios::binary);
+    for (const auto& e : sim.events) out << e.line.dump() << '\n';
+    out.close();
+    if (!out) {
+      std::fprintf(stderr, "itsmctl demo: cannot write '%s': %s\n", events_path.c_str(), std::strerror(errno));
+      return 2;
+    }
+  }
+  replay_state st;
+  install_host(st, itsm::change_schedule());
+  std::vector<json> refusals;
+  if (!replay_file(st, events_path, "itsmctl demo", [&](json r) { refusals.push_back(std::move(r)); })) return 2;
+  const itsm::sys_seconds now{std::chrono::seconds{epoch_start + days * day}};
+  const json report = build_report(st, refusals, default_policy(), now);
+  if (!write_text(out_dir + "/report.json", report.dump(2) + "\n") ||
+      !write_text(out_dir + "/report.md", render_report(report, "markdown"))) {
+    return 2;
+  }
+  const bool have_dot = std::system("command -v dot >/dev/null 2>&1") == 0;
+  for (const auto& name : itsm::builtin_workflow_names()) {
+    const std::string dot_path = out_dir + "/workflows/" + name + ".dot";
+    if (!write_text(dot_path, (*itsm::builtin_workflow(name))->to_dot())) return 2;
+    if (have_dot) {
+      const std::string cmd = "dot -Tsvg " + shell_quote(dot_path) + " -o " +
+                              shell_quote(out_dir + "/workflows/" + name + ".svg");
+      if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "itsmctl demo: dot failed on %s\n", dot_path.c_str());
+    }
+  }
+  std::fputs(render_report(report, format).c_str(), stdout);
+  std::fprintf(stdout, "\nWrote %s/events.jsonl (%zu events), report.json, report.md and workflows/*.dot%s.\n",
+               out_dir.c_str(), sim.events.size(), have_dot ? " and *.svg" : " (install graphviz for SVG)");
+  return 0;
+}
+
+}  // namespace itsmctl

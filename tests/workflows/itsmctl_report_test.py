@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""itsmctl demo and report: the demo is deterministic and writes its files; the report's figures
+agree with figures computed here, independently, from the event lines and the replay's refusal
+lines (which events applied), on the demo's log and, when ../shared is present, on the ServiceNow
+incident log (converted with convert_log.py).
+
+usage: itsmctl_report_test.py ITSMCTL SHARED_DIR
+"""
+import collections
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+ITSMCTL, SHARED = sys.argv[1], sys.argv[2]
+HERE = os.path.dirname(os.path.abspath(__file__))
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+def run(*args):
+    return subprocess.run([ITSMCTL, *args], capture_output=True, text=True)
+
+
+def parse_time(text):
+    import datetime as dt
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def level(v):
+    """Impact / urgency as the engine reads them: an integer, or text starting with one."""
+    if isinstance(v, int):
+        return v if 1 <= v <= 99 else 0
+    s = str(v)
+    s = s[1:] if s[:1] in "Pp" else s
+    digits = ""
+    for ch in s:
+        if not ch.isdigit():
+            break
+        digits += ch
+    return int(digits) if digits and 1 <= int(digits) <= 99 else 0
+
+
+# The incident transitions' target states (the demo fires them by name).
+INCIDENT_TARGETS = {"start": "in_progress", "hold": "on_hold", "resolve": "resolved", "close": "closed",
+                    "cancel": "cancelled", "reopen": "in_progress"}
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def p90(xs):
+    xs = sorted(xs)
+    return xs[math.ceil(0.9 * len(xs)) - 1]
+
+
+def independent_incident_figures(events_path, response_targets):
+    """Response and resolution hours, reopen rate and 24x7 response compliance of incidents,
+    from the applied events only."""
+    refused = {json.loads(l)["line"] for l in run("replay", "--events", events_path).stdout.splitlines()}
+    tickets = {}
+    with open(events_path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if n in refused or not line.strip():
+                continue
+            ev = json.loads(line)
+            if ev.get("create"):
+                tickets[ev["ticket"]] = {"wf": ev["workflow"], "created": parse_time(ev["at"]), "fields": dict(ev.get("fields", {})),
+                                         "responded": None, "resolved": None, "reopened": False, "state": "new",
+                                         "cancelled_first": False}
+                continue
+            t = tickets[ev["ticket"]]
+            t["fields"].update(ev.get("fields", {}))
+            at = parse_time(ev["at"])
+            tr = ev.get("transition")
+            moved_to = ev.get("to") or INCIDENT_TARGETS.get(tr)
+            if moved_to == "in_progress" and t["state"] == "resolved":
+                t["reopened"] = True  # a reopen, fired by name or reached by move_to
+            before = t["state"]
+            if moved_to:
+                t["state"] = moved_to
+            leaves_new = (tr is not None) or (moved_to is not None and moved_to != "new")
+            if t["wf"] == "incident" and leaves_new and t["responded"] is None:
+                t["responded"] = at
+                t["cancelled_first"] = moved_to == "cancelled" and before == "new"
+            if tr == "resolve" or moved_to in ("resolved", "closed"):
+                if t["resolved"] is None:
+                    t["resolved"] = at
+    inc = [t for t in tickets.values() if t["wf"] == "incident"]
+    resp = [(t["responded"] - t["created"]) / 3600 for t in inc if t["responded"] is not None]
+    resol = [(t["resolved"] - t["created"]) / 3600 for t in inc if t["resolved"] is not None]
+    met = breached = 0
+    for t in inc:
+        prio = (level(t["fields"].get("impact", 0)) + level(t["fields"].get("urgency", 0))) // 2
+        if t["responded"] is None or prio == 0 or t["cancelled_first"]:
+            continue  # never responded, no target, or cancelled (the clock is cancelled, not met)
+        if t["responded"] - t["created"] > response_targets[f"P{prio}"]:
+            breached += 1
+        else:
+            met += 1
+    return {"tickets": len(inc), "resp_median": median(resp), "resp_p90": p90(resp), "resol_mean": sum(resol) / len(resol),
+            "reopen": 100 * sum(t["reopened"] for t in inc) / len([t for t in inc if t["resolved"] is not None]),
+            "met": met, "breached": breached, "all_tickets": len(tickets)}
+
+
+def compare(name, events_path, tmp):
+    targets = {"P1": 3600, "P2": 4 * 3600, "P3": 8 * 3600, "P4": 86400, "P5": 86400}
+    policy = os.path.join(tmp, "policy-24x7.json")
+    with open(policy, "w") as f:
+        json.dump({"targets": {"incident": {"response": targets, "resolution": {k: 10 * v for k, v in targets.items()}}}}, f)
+    r = run("report", "--events", events_path, "--policy", policy, "--format", "json")
+    check(r.returncode == 0, f"{name}: report exit {r.returncode}: {r.stderr}")
+    rep = json.loads(r.stdout)
+    want = independent_incident_figures(events_path, targets)
+    row = next(g for g in rep["processes"] if g["process"] == "incident" and g["priority"] == "all")
+    close = lambda a, b: a is not None and abs(a - b) < 1e-6
+    check(rep["tickets"] == want["all_tickets"], f"{name}: tickets {rep['tickets']} != {want['all_tickets']}")
+    check(row["tickets"] == want["tickets"], f"{name}: incidents {row['tickets']} != {want['tickets']}")
+    check(close(row["first_response_hours"]["median"], want["resp_median"]),
+          f"{name}: response median {row['first_response_hours']['median']} != {want['resp_median']}")
+    check(close(row["first_response_hours"]["p90"], want["resp_p90"]),
+          f"{name}: response p90 {row['first_response_hours']['p90']} != {want['resp_p90']}")
+    check(close(row["resolution_hours"]["mean"], want["resol_mean"]),
+          f"{name}: resolution mean {row['resolution_hours']['mean']} != {want['resol_mean']}")
+    check(close(row["reopen_rate"], want["reopen"]), f"{name}: reopen rate {row['reopen_rate']} != {want['reopen']}")
+    resp = row["sla"]["response"]
+    check(resp["met"] == want["met"] and resp["breached"] == want["breached"],
+          f"{name}: 24x7 response met/breached {resp['met']}/{resp['breached']} != {want['met']}/{want['breached']}")
+    for fmt in ("table", "markdown", "csv"):
+        r = run("report", "--events", events_path, "--format", fmt)
+        check(r.returncode == 0 and "incident" in r.stdout, f"{name}: --format {fmt}")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    a, b, c = (os.path.join(tmp, d) for d in ("a", "b", "c"))
+    for out, seed in ((a, "7"), (b, "7"), (c, "8")):
+        r = run("demo", "--days", "10", "--tickets-per-day", "20", "--seed", seed, "--out", out)
+        check(r.returncode == 0 and "SLA compliance" in r.stdout, f"demo --out {out}: exit {r.returncode} {r.stderr}")
+    read = lambda d: open(os.path.join(d, "events.jsonl")).read()
+    check(read(a) == read(b), "demo: the same seed gives the same events")
+    check(read(a) != read(c), "demo: another seed gives other events")
+    for f in ("report.json", "report.md", "workflows/incident.dot", "workflows/change_normal.dot"):
+        check(os.path.exists(os.path.join(a, f)), f"demo: {f} written")
+    rep = json.load(open(os.path.join(a, "report.json")))
+    check(rep["refused"] > 0 and sum(t["count"] for t in rep["top_refusals"]) <= rep["refused"]
+          and len(rep["top_refusals"]) > 0, "demo: refusals happen and are reported")
+    check(run("demo", "--days", "0").returncode == 2, "demo --days 0 is a usage error")
+    check(run("report", "--events", os.path.join(tmp, "missing.jsonl")).returncode == 2, "report: unreadable file exits 2")
+    bad_policy = os.path.join(tmp, "bad.json")
+    with open(bad_policy, "w") as f:
+        f.write('{"targets": {"incident": {"response": {"P1": "soon"}}}}')
+    r = run("report", "--events", os.path.join(a, "events.jsonl"), "--policy", bad_policy)
+    check(r.returncode == 2 and "policy.targets.incident.response" in r.stderr, f"report: bad policy named: {r.stderr}")
+    compare("demo", os.path.join(a, "events.jsonl"), tmp)
+
+    log = os.path.join(SHARED, "data", "uci_incident_event_log_partial.csv")
+    if os.path.exists(log):
+        events = os.path.join(tmp, "servicenow.jsonl")
+        with open(events, "w") as f:
+            subprocess.run([sys.executable, os.path.join(HERE, "convert_log.py"),
+                            os.path.join(HERE, "maps", "servicenow_incident.json"), log],
+                           stdout=f, stderr=subprocess.DEVNULL, check=True)
+        compare("servicenow", events, tmp)
+    else:
+        print(f"SKIPPED part: {log} absent (../shared not beside the checkout)")
+
+for f in failures:
+    print("FAIL:", f)
+print(f"{'FAILED' if failures else 'passed'}: itsmctl demo/report checks")
+sys.exit(1 if failures else 0)

@@ -9,4 +9,5 @@ int workflow_command(const std::vector<std::string>& args);  // workflow_command
 int replay_command(const std::vector<std::string>& args);    // workflow_commands.cpp
 int report_command(const std::vector<std::string>& args);    // report.cpp
 int demo_command(const std::vector<std::string>& args);      // demo.cpp
+int audit_command(const std::vector<std::string>& args);     // audit.cpp
 }  // namespace itsmctl

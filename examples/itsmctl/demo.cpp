@@ -37,8 +37,9 @@ constexpr const char* demo_help =
     "rejections), changes of the three kinds (CAB votes, rejections, an implementer refused for\n"
     "segregation of duties), problems resolving their incidents, an audit engagement with findings.\n"
     "Replays the events through the engine, prints the report (as itsmctl report) and writes to\n"
-    "--out (default itsm-demo): events.jsonl, report.json, report.md, workflows/<name>.dot and,\n"
-    "when Graphviz's dot is installed, workflows/<name>.svg.\n"
+    "--out (default itsm-demo): events.jsonl, history.jsonl (every ticket's hash-chained history,\n"
+    "for itsmctl audit --chain), report.json, report.md, workflows/<name>.dot and, when Graphviz's\n"
+    "dot is installed, workflows/<name>.svg.\n"
     "Exit status: 0, or 2 on a usage error or when --out cannot be written.\n";
 
 constexpr std::int64_t minute = 60, hour = 3600, day = 86400;
@@ -193,7 +194,14 @@ struct simulation {
         s.wait(r.between(1, 30) * hour);
         s.fire("start", agent, "service_desk");
       }
-      s.wait(r.between(15, priority == 1 ? 180 : priority == 2 ? 600 : 2400) * minute);
+      const std::int64_t work = r.between(15, priority == 1 ? 180 : priority == 2 ? 600 : 2400) * minute;
+      if (priority == 1 && work > 2 * hour && r.chance(0.8)) {
+        s.wait(2 * hour);
+        s.update(agent, {{"escalated", true}});
+        s.wait(work - 2 * hour);
+      } else {
+        s.wait(work);
+      }
       s.fire("resolve", r.pick(support), "support", {{"resolution_code", "solved_remotely"}, {"resolution_notes", "fixed"}});
     }
     if (r.chance(0.08)) {
@@ -467,7 +475,14 @@ int demo_command(const std::vector<std::string>& args) {
   if (!replay_file(st, events_path, "itsmctl demo", [&](json r) { refusals.push_back(std::move(r)); })) return 2;
   const itsm::sys_seconds now{std::chrono::seconds{epoch_start + days * day}};
   const json report = build_report(st, refusals, default_policy(), now);
-  if (!write_text(out_dir + "/report.json", report.dump(2) + "\n") ||
+  std::string history;
+  {
+    std::vector<const itsm::ticket*> tickets;
+    for (const auto& [id, t] : st.tickets) tickets.push_back(&t);
+    std::sort(tickets.begin(), tickets.end(), [](const auto* a, const auto* b) { return a->id() < b->id(); });
+    for (const auto* t : tickets) history += t->export_history();
+  }
+  if (!write_text(out_dir + "/history.jsonl", history) || !write_text(out_dir + "/report.json", report.dump(2) + "\n") ||
       !write_text(out_dir + "/report.md", render_report(report, "markdown"))) {
     return 2;
   }
@@ -482,7 +497,7 @@ int demo_command(const std::vector<std::string>& args) {
     }
   }
   std::fputs(render_report(report, format).c_str(), stdout);
-  std::fprintf(stdout, "\nWrote %s/events.jsonl (%zu events), report.json, report.md and workflows/*.dot%s.\n",
+  std::fprintf(stdout, "\nWrote %s/events.jsonl (%zu events), history.jsonl, report.json, report.md and workflows/*.dot%s.\n",
                out_dir.c_str(), sim.events.size(), have_dot ? " and *.svg" : " (install graphviz for SVG)");
   return 0;
 }

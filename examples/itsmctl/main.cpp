@@ -16,6 +16,12 @@ constexpr const char* usage_text =
     "usage: itsmctl <command> [options]\n"
     "\n"
     "commands:\n"
+    "  demo [--days 30] [--tickets-per-day N] [--seed S] [--out DIR]\n"
+    "                                  simulate a service desk, replay it, print its report\n"
+    "  report --events FILE [--policy FILE] [--calendar FILE] [--format table|json|csv|markdown]\n"
+    "                                  SLA compliance, times, backlog, changes, refusals\n"
+    "  audit --events FILE [--chain FILE] [--format ...]\n"
+    "                                  compliance findings (exit 1 when there are any)\n"
     "  sla eval [FILE]                 answer business-time query lines (JSON, one a line)\n"
     "  workflow list                   the built-in processes, one name a line\n"
     "  workflow show NAME|FILE [--format json|dot]\n"
@@ -27,7 +33,8 @@ constexpr const char* usage_text =
     "\n"
     "Each command takes --help.\n"
     "exit status: 0 success (a query that fails or an event that is refused still gives its\n"
-    "             line and status 0), 1 a command found problems (workflow validate) or failed,\n"
+    "             line and status 0), 1 a command found problems (workflow validate, audit) or\n"
+    "             failed,\n"
     "             2 usage error, unreadable input or input that is not JSON\n";
 
 constexpr const char* sla_eval_help =
@@ -103,6 +110,9 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "workflow") {
     return itsmctl::workflow_command(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  if (args[0] == "audit") {
+    return itsmctl::audit_command(std::vector<std::string>(args.begin() + 1, args.end()));
   }
   if (args[0] == "demo") {
     return itsmctl::demo_command(std::vector<std::string>(args.begin() + 1, args.end()));

@@ -10,4 +10,5 @@ int replay_command(const std::vector<std::string>& args);    // workflow_command
 int report_command(const std::vector<std::string>& args);    // report.cpp
 int demo_command(const std::vector<std::string>& args);      // demo.cpp
 int audit_command(const std::vector<std::string>& args);     // audit.cpp
+int convert_command(const std::vector<std::string>& args);   // convert.cpp
 }  // namespace itsmctl

@@ -22,6 +22,8 @@ constexpr const char* usage_text =
     "                                  SLA compliance, times, backlog, changes, refusals\n"
     "  audit --events FILE [--chain FILE] [--format ...]\n"
     "                                  compliance findings (exit 1 when there are any)\n"
+    "  convert servicenow-csv|xes FILE --map MAP.json\n"
+    "                                  turn a CSV or XES export into event lines\n"
     "  sla eval [FILE]                 answer business-time query lines (JSON, one a line)\n"
     "  workflow list                   the built-in processes, one name a line\n"
     "  workflow show NAME|FILE [--format json|dot]\n"
@@ -110,6 +112,9 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "workflow") {
     return itsmctl::workflow_command(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
+  if (args[0] == "convert") {
+    return itsmctl::convert_command(std::vector<std::string>(args.begin() + 1, args.end()));
   }
   if (args[0] == "audit") {
     return itsmctl::audit_command(std::vector<std::string>(args.begin() + 1, args.end()));

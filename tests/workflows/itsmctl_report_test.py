@@ -2,7 +2,7 @@
 """itsmctl demo and report: the demo is deterministic and writes its files; the report's figures
 agree with figures computed here, independently, from the event lines and the replay's refusal
 lines (which events applied), on the demo's log and, when ../shared is present, on the ServiceNow
-incident log (converted with convert_log.py).
+incident log (converted with itsmctl convert).
 
 usage: itsmctl_report_test.py ITSMCTL SHARED_DIR
 """
@@ -194,10 +194,17 @@ with tempfile.TemporaryDirectory() as tmp:
     log = os.path.join(SHARED, "data", "uci_incident_event_log_partial.csv")
     if os.path.exists(log):
         events = os.path.join(tmp, "servicenow.jsonl")
+        mapping = os.path.join(HERE, "..", "..", "examples", "itsmctl", "maps", "servicenow_incident.json")
         with open(events, "w") as f:
-            subprocess.run([sys.executable, os.path.join(HERE, "convert_log.py"),
-                            os.path.join(HERE, "maps", "servicenow_incident.json"), log],
-                           stdout=f, stderr=subprocess.DEVNULL, check=True)
+            f.write(run("convert", "servicenow-csv", log, "--map", mapping).stdout)
+        # Convert errors name the file, the row or the field, and exit 2.
+        bad_map = os.path.join(tmp, "bad-map.json")
+        with open(bad_map, "w") as f:
+            json.dump({**json.load(open(mapping)), "states": {"New": "new"}}, f)
+        r = run("convert", "servicenow-csv", log, "--map", bad_map)
+        check(r.returncode == 2 and "ticket INC0000045 row 2: source state 'Resolved' is not in map.states" in r.stderr, f"convert bad map: {r.stderr}")
+        r = run("convert", "xes", log, "--map", mapping)
+        check(r.returncode == 2 and "itsmctl convert" in r.stderr, f"convert: CSV read as XES: {r.stderr}")
         compare("servicenow", events, tmp)
         # The eight moves the incident model does not allow (tests/workflows/replay_real_logs.py:
         # seven changes to closed incidents, one Active -> New).

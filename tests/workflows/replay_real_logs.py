@@ -3,8 +3,9 @@
 
 usage: replay_real_logs.py ITSMCTL SHARED_DIR
 
-Each log goes through its mapping under tests/workflows/maps (convert_log.py), then
-`itsmctl replay --summary`; the test asserts the counts of applied and refused events and which
+Each log goes through its mapping under examples/itsmctl/maps with `itsmctl convert` (whose
+output must equal that of convert_log.py, an independent reference written in Python's standard
+library), then `itsmctl replay --summary`; the test asserts the counts of applied and refused events and which
 moves were refused. Exit 77 (ctest: skipped) when SHARED_DIR/data is absent.
 """
 import collections
@@ -15,12 +16,14 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+MAPS = os.path.join(HERE, "..", "..", "examples", "itsmctl", "maps")
 
 # Measured with the mappings in maps/; a change in the engine or a built-in workflow that moves
 # these numbers must be explained, not absorbed.
 EXPECTED = {
     "servicenow incidents -> incident": {
         "map": "servicenow_incident.json",
+        "kind": "servicenow-csv",
         "log": "uci_incident_event_log_partial.csv",
         "summary": {"tickets": 890, "events": 6257, "applied": 6246, "refused": 11},
         "refused": {
@@ -36,6 +39,7 @@ EXPECTED = {
     },
     "volvo problems -> problem": {
         "map": "bpic2013_problem.json",
+        "kind": "xes",
         "log": "bpic2013_closed_problems.xes.gz",
         "summary": {"tickets": 1487, "events": 8137, "applied": 3855, "refused": 4282},
         "refused": {
@@ -61,9 +65,17 @@ def main():
     failures = []
     for name, case in EXPECTED.items():
         log = os.path.join(data, case["log"])
-        events = subprocess.run([sys.executable, os.path.join(HERE, "convert_log.py"),
-                                 os.path.join(HERE, "maps", case["map"]), log],
-                                check=True, capture_output=True, text=True).stdout
+        mapping = os.path.join(MAPS, case["map"])
+        reference = subprocess.run([sys.executable, os.path.join(HERE, "convert_log.py"), mapping, log],
+                                   check=True, capture_output=True, text=True).stdout
+        converted = subprocess.run([itsmctl, "convert", case["kind"], log, "--map", mapping],
+                                   capture_output=True, text=True)
+        if converted.returncode != 0:
+            failures.append(f"{name}: itsmctl convert exited {converted.returncode}: {converted.stderr}")
+            continue
+        events = converted.stdout
+        if [json.loads(l) for l in events.splitlines()] != [json.loads(l) for l in reference.splitlines()]:
+            failures.append(f"{name}: itsmctl convert and convert_log.py disagree")
         run = subprocess.run([itsmctl, "replay", "--events", "-", "--summary"], input=events,
                              capture_output=True, text=True)
         if run.returncode != 0:

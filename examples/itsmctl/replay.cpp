@@ -2,7 +2,11 @@
 
 #include "replay.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
@@ -176,8 +180,57 @@ nlohmann::json apply_event(replay_state& st, const std::string& text, std::size_
 }
 
 
+namespace {
+
+/// A progress bar on stderr (only when it is a terminal): share of the file read, events per
+/// second and the time left, redrawn at most five times a second.
+class progress {
+ public:
+  progress(const char* who, std::uint64_t total_bytes)
+      : who_(who), total_(total_bytes), start_(clock::now()), last_(start_), on_(::isatty(2) == 1) {}
+  ~progress() {
+    if (on_ && drawn_) std::fprintf(stderr, "\r\033[K");
+  }
+  progress(const progress&) = delete;
+  progress& operator=(const progress&) = delete;
+  void update(std::uint64_t bytes, std::size_t events) {
+    if (!on_ || (events & 1023) != 0) return;
+    const auto now = clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    drawn_ = true;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double rate = seconds > 0 ? static_cast<double>(events) / seconds : 0;
+    if (total_ == 0) {
+      std::fprintf(stderr, "\r%s: %zu events, %.0f/s\033[K", who_, events, rate);
+      return;
+    }
+    const double share = std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_));
+    const int filled = static_cast<int>(share * 30);
+    const double eta = share > 0 ? seconds / share - seconds : 0;
+    std::fprintf(stderr, "\r%s: [%.*s%*s] %3.0f%%  %zu events  %.0f/s  ETA %.0fs\033[K", who_, filled,
+                 "##############################", 30 - filled, "", share * 100, events, rate, eta);
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  const char* who_;
+  std::uint64_t total_;
+  clock::time_point start_, last_;
+  bool on_;
+  bool drawn_ = false;
+};
+
+}  // namespace
+
 bool replay_file(replay_state& st, const std::string& path, const char* who,
                  const std::function<void(nlohmann::json)>& on_refusal) {
+  std::uint64_t total = 0;
+  if (struct stat sb{}; path != "-" && ::stat(path.c_str(), &sb) == 0 && S_ISREG(sb.st_mode)) {
+    total = static_cast<std::uint64_t>(sb.st_size);
+  }
+  progress bar(who, total);
+  std::uint64_t bytes = 0;
   std::ifstream file;
   std::istream* in = &std::cin;
   if (path != "-") {
@@ -192,8 +245,10 @@ bool replay_file(replay_state& st, const std::string& path, const char* who,
   std::size_t line_no = 0;
   while (std::getline(*in, line)) {
     ++line_no;
+    bytes += line.size() + 1;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++st.events;
+    bar.update(bytes, st.events);
     auto refused = apply_event(st, line, line_no);
     if (refused.is_null()) {
       ++st.applied;

@@ -160,7 +160,7 @@ std::string render(const std::vector<finding>& findings, const std::string& form
 int audit_command(const std::vector<std::string>& args) {
   std::string events, chain, format = "table", now_text;
   json policy = default_policy();
-  replay_state st;
+  replay_state& st = process_lifetime_state();
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     const bool has_value = i + 1 < args.size();

@@ -469,7 +469,7 @@ int demo_command(const std::vector<std::string>& args) {
       return 2;
     }
   }
-  replay_state st;
+  replay_state& st = process_lifetime_state();
   install_host(st, itsm::change_schedule());
   std::vector<json> refusals;
   if (!replay_file(st, events_path, "itsmctl demo", [&](json r) { refusals.push_back(std::move(r)); })) return 2;

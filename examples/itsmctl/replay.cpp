@@ -21,6 +21,11 @@ replay_state::replay_state() {
   for (const auto& name : itsm::builtin_workflow_names()) workflows[name] = *itsm::builtin_workflow(name);
 }
 
+replay_state& process_lifetime_state() {
+  static replay_state* const state = new replay_state();
+  return *state;
+}
+
 void install_host(replay_state& st, const itsm::change_schedule& schedule) {
   schedule.install(st.host);
   st.host.guard("all_findings_closed", [&st](const itsm::guard_context& g) -> std::optional<std::string> {
@@ -74,12 +79,13 @@ nlohmann::json apply_event(replay_state& st, const std::string& text, std::size_
   if (ev.is_discarded() || !ev.is_object()) {
     return refusal("", line, itsm::errc::parse_error, "event: not a JSON object");
   }
-  static const char* const keys[] = {"ticket", "workflow", "at", "create", "transition", "to", "approve",
-                                     "reject", "update", "actor", "roles", "fields", "comment"};
+  // Sorted, for a binary search per key (this runs for every key of every event).
+  static constexpr std::string_view keys[] = {"actor",  "approve", "at",     "comment", "create",   "fields", "reject",
+                                              "roles",  "ticket",  "to",     "transition", "update", "workflow"};
   for (auto it = ev.begin(); it != ev.end(); ++it) {
-    bool known = false;
-    for (const char* k : keys) known = known || it.key() == k;
-    if (!known) return refusal("", line, itsm::errc::invalid_argument, "event: unknown key '" + it.key() + "'");
+    if (!std::binary_search(std::begin(keys), std::end(keys), std::string_view(it.key()))) {
+      return refusal("", line, itsm::errc::invalid_argument, "event: unknown key '" + it.key() + "'");
+    }
   }
   if (!ev.contains("ticket") || !ev["ticket"].is_string() || ev["ticket"].get<std::string>().empty()) {
     return refusal("", line, itsm::errc::invalid_argument, "event.ticket: missing or not a non-empty string");
@@ -106,7 +112,9 @@ nlohmann::json apply_event(replay_state& st, const std::string& text, std::size_
     }
     who.check_roles = true;
   }
-  const nlohmann::json fields = ev.contains("fields") ? ev["fields"] : nlohmann::json::object();
+  // A reference, not a copy: the fields are read once, by the ticket call.
+  const auto fields_it = ev.find("fields");
+  const nlohmann::json& fields = fields_it != ev.end() ? *fields_it : itsm::detail::empty_json_object();
   if (!fields.is_object()) return bad("event.fields: not an object");
   std::string comment;
   if (ev.contains("comment")) {

@@ -23,6 +23,11 @@ struct replay_state {
   replay_state& operator=(const replay_state&) = delete;
 };
 
+/// A replay state that lives until the process ends and is never destroyed: each command runs
+/// once and exits, and freeing a million tickets' histories one node at a time would add
+/// seconds to every large report (the memory stays reachable, so leak checkers stay quiet).
+replay_state& process_lifetime_state();
+
 /// Registers the host guards itsmctl provides: all_findings_closed (audit_engagement close
 /// holds when every audit_finding whose field `engagement` names it is closed) and the change
 /// processes' schedule guard and actions (`schedule`'s freezes).

@@ -359,7 +359,18 @@ json build_report(const replay_state& st, const std::vector<json>& refusals, con
         ++c[rejected && t->state() == "new" ? "refused" : "in_progress"];
       }
     }
-    const auto sla_history = t->sla_history();
+    // Each clock once per ticket, counted in its priority's group and in "all".
+    std::vector<std::pair<std::string, itsm::result<itsm::sla_status>>> clocks;
+    if (!slas[process].empty()) {
+      const auto sla_history = t->sla_history();
+      for (const auto& [name, def] : slas[process]) {
+        if (priority == "none") {
+          clocks.emplace_back(name, itsm::error{itsm::errc::invalid_argument, "no priority"});
+        } else {
+          clocks.emplace_back(name, itsm::evaluate(def, sla_history, now));
+        }
+      }
+    }
     for (const auto& key : {priority, std::string("all")}) {
       auto& g = groups[{process, key}];
       ++g.tickets;
@@ -369,13 +380,7 @@ json build_report(const replay_state& st, const std::vector<json>& refusals, con
         g.resolution.push_back(static_cast<double>(*resolved - created) / hour);
       }
       if (reopened) ++g.reopened;
-      for (const auto& [name, def] : slas[process]) {
-        if (priority == "none") {
-          g.clocks[name].add(itsm::error{itsm::errc::invalid_argument, "no priority"});
-        } else {
-          g.clocks[name].add(itsm::evaluate(def, sla_history, now));
-        }
-      }
+      for (const auto& [name, status] : clocks) g.clocks[name].add(status);
     }
   }
 
@@ -501,7 +506,7 @@ bool load_json_file(const std::string& what, const std::string& path, json& out)
 int report_command(const std::vector<std::string>& args) {
   std::string events, format = "table", now_text;
   json policy = default_policy();
-  replay_state st;
+  replay_state& st = process_lifetime_state();
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     const bool has_value = i + 1 < args.size();

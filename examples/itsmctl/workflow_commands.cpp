@@ -140,7 +140,7 @@ int workflow_command(const std::vector<std::string>& args) {
 int replay_command(const std::vector<std::string>& args) {
   std::string events;
   bool summary = false;
-  replay_state st;
+  replay_state& st = process_lifetime_state();
   itsm::change_schedule schedule;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "-h" || args[i] == "--help") {

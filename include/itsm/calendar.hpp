@@ -141,6 +141,11 @@ class calendar {
   /// The zone's name as given (`UTC` by default).
   const std::string& timezone() const { return impl_->spec->tz.name(); }
 
+  /// The zone's offset from UTC in force at `t`, in seconds (east positive).
+  std::chrono::seconds offset_at(sys_seconds t) const {
+    return std::chrono::seconds{impl_->spec->tz.offset_at(t.time_since_epoch().count())};
+  }
+
   /// The deadline: `budget` of business time after `start` (before it when negative).
   result<sys_seconds> add(sys_seconds start, std::chrono::seconds budget,
                           const calc_options& options = {}) const {

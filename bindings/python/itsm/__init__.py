@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json as _json
-from typing import Iterable, Optional, Sequence, Tuple, Union
+from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _itsm
 
@@ -110,3 +110,116 @@ class Calendar:
             _raise_from(exc)
             raise
         return _dt.timedelta(seconds=secs)
+
+    def next_open(self, t: _dt.datetime, pauses=None, at_close: str = "close",
+                  dst: str = "elapsed") -> _dt.datetime:
+        """`t` when it is working time, else the start of the next working stretch."""
+        return self._step("next_open", t, pauses, at_close, dst)
+
+    def next_close(self, t: _dt.datetime, pauses=None, at_close: str = "close",
+                   dst: str = "elapsed") -> _dt.datetime:
+        """The end of the working stretch holding `t`, or of the next one."""
+        return self._step("next_close", t, pauses, at_close, dst)
+
+    def prev_close(self, t: _dt.datetime, pauses=None, at_close: str = "close",
+                   dst: str = "elapsed") -> _dt.datetime:
+        """`t` when it is working or ends a stretch, else the end of the previous stretch."""
+        return self._step("prev_close", t, pauses, at_close, dst)
+
+    def add_working_days(self, t: _dt.datetime, days: int, pauses=None, at_close: str = "close",
+                         dst: str = "elapsed") -> _dt.datetime:
+        """The same wall time `days` working days after `t` (before it when negative)."""
+        if not isinstance(days, int) or isinstance(days, bool):
+            raise TypeError(f"days: expected an int, got {type(days).__name__}")
+        try:
+            return self._datetime(self._core.add_working_days(self._epoch(t), days, at_close, dst,
+                                                              self._pauses(pauses)))
+        except ValueError as exc:
+            _raise_from(exc)
+            raise
+
+    def holidays(self, year: int) -> List[_dt.date]:
+        """The holiday dates of `year` by the calendar's rules (observed days included), sorted."""
+        try:
+            return [_dt.date(y, m, d) for y, m, d in self._core.holidays(year)]
+        except ValueError as exc:
+            _raise_from(exc)
+            raise
+
+    def _step(self, op, t, pauses, at_close, dst):
+        try:
+            return self._datetime(self._core.step(op, self._epoch(t), at_close, dst, self._pauses(pauses)))
+        except ValueError as exc:
+            _raise_from(exc)
+            raise
+
+    # --- bulk --------------------------------------------------------------------------
+    def add_many(self, starts, deltas, at_close: str = "close", dst: str = "elapsed"):
+        """`add` over many starts in one call, without a Python loop and without holding the GIL.
+
+        `starts`: a numpy array of datetime64 (UTC instants) or of int64 epoch seconds, or a
+        sequence of datetimes. `deltas`: one timedelta / number of seconds for all, or one per
+        start (a numpy timedelta64 or int64 array, or a sequence). Returns a numpy datetime64[s]
+        array (UTC) for datetime64 input, an int64 array for int64 input, else a list of aware
+        datetimes. The first query that fails raises, naming its index.
+        """
+        return self._many(self._core.add_many, starts, deltas, kind="delta", at_close=at_close, dst=dst)
+
+    def between_many(self, starts, ends, at_close: str = "close", dst: str = "elapsed"):
+        """`between` over many pairs in one call (numpy arrays or sequences, as `add_many`).
+        Returns business seconds: an int64 array for numpy input, else a list of timedeltas."""
+        return self._many(self._core.between_many, starts, ends, kind="instant", at_close=at_close, dst=dst)
+
+    def _many(self, core_call, starts, values, kind, at_close, dst):
+        np = _numpy()
+        numpy_in = np is not None and isinstance(starts, np.ndarray)
+        if np is None:
+            # Without numpy: the scalar calls, one by one.
+            if kind == "delta":
+                one = not isinstance(values, (list, tuple))
+                return [self.add(s, values if one else v, at_close=at_close, dst=dst)
+                        for s, v in zip(starts, [values] * len(starts) if one else values)]
+            return [self.between(a, b, at_close=at_close, dst=dst) for a, b in zip(starts, values)]
+        s = self._instants(np, starts)
+        v = self._durations(np, values) if kind == "delta" else self._instants(np, values)
+        try:
+            out = core_call(s, v, at_close, dst)
+        except ValueError as exc:
+            _raise_from(exc)
+            raise
+        if kind == "instant":
+            return out if numpy_in else [_dt.timedelta(seconds=int(x)) for x in out]
+        if numpy_in:
+            return out.astype("datetime64[s]") if np.issubdtype(starts.dtype, np.datetime64) else out
+        return [self._datetime(int(x)) for x in out]
+
+    def _instants(self, np, xs):
+        if isinstance(xs, np.generic):
+            xs = np.array([xs])
+        if isinstance(xs, np.ndarray):
+            if np.issubdtype(xs.dtype, np.datetime64):
+                return xs.astype("datetime64[s]").astype(np.int64)
+            return xs.astype(np.int64, copy=False)
+        if isinstance(xs, _dt.datetime):
+            return np.array([self._epoch(xs)], dtype=np.int64)
+        return np.fromiter((self._epoch(x) for x in xs), dtype=np.int64)
+
+    def _durations(self, np, xs):
+        if isinstance(xs, np.generic):
+            xs = np.array([xs])
+        if isinstance(xs, np.ndarray):
+            if np.issubdtype(xs.dtype, np.timedelta64):
+                return xs.astype("timedelta64[s]").astype(np.int64)
+            return xs.astype(np.int64, copy=False)
+        if isinstance(xs, (_dt.timedelta, int)):
+            xs = [xs]
+        return np.fromiter((x // _dt.timedelta(seconds=1) if isinstance(x, _dt.timedelta) else int(x) for x in xs),
+                           dtype=np.int64)
+
+
+def _numpy():
+    try:
+        import numpy
+    except ImportError:  # numpy is optional: the bulk calls fall back to one call per query
+        return None
+    return numpy

@@ -49,3 +49,84 @@ def test_open_convention_moves_off_the_close():
     assert cal.add(start, dt.timedelta(hours=1)).hour == 17
     assert cal.add(start, dt.timedelta(hours=1), at_close="open") == dt.datetime(
         2026, 1, 6, 9, 0, tzinfo=dt.timezone.utc)
+
+
+BERLIN_OFFICE = {"timezone": "Europe/Berlin", "holidays": ["--12-25", {"easter": 1}],
+                 "week": {d: [["08:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}}
+
+
+def test_next_open_next_close_prev_close_and_working_days():
+    cal = itsm.Calendar.from_json(BERLIN_OFFICE)
+    friday_17 = dt.datetime(2026, 3, 27, 17, 0)  # wall clock, CET
+    assert cal.next_open(friday_17).isoformat() == "2026-03-27T17:00:00+01:00"
+    assert cal.next_close(friday_17).isoformat() == "2026-03-27T18:00:00+01:00"
+    assert cal.next_open(dt.datetime(2026, 3, 28, 12, 0)).isoformat() == "2026-03-30T08:00:00+02:00"
+    assert cal.prev_close(dt.datetime(2026, 3, 28, 12, 0)).isoformat() == "2026-03-27T18:00:00+01:00"
+    assert cal.add_working_days(friday_17, 1).isoformat() == "2026-03-30T17:00:00+02:00"
+    assert cal.add_working_days(friday_17, -5).isoformat() == "2026-03-20T17:00:00+01:00"
+    assert cal.holidays(2026) == [dt.date(2026, 4, 6), dt.date(2026, 12, 25)]
+    with pytest.raises(TypeError):
+        cal.add_working_days(friday_17, 1.5)
+    with pytest.raises(itsm.CalendarError) as info:
+        cal.holidays(1066)
+    assert "1066" in str(info.value)
+
+
+np = pytest.importorskip("numpy")
+
+
+def test_bulk_add_and_between_match_the_scalar_calls():
+    cal = itsm.Calendar.from_json(BERLIN_OFFICE)
+    rng = np.random.default_rng(7)
+    starts = (np.int64(1767225600) + rng.integers(0, 2 * 365 * 86400, 2000)).astype("datetime64[s]")
+    budgets = rng.integers(-40 * 3600, 40 * 3600, 2000).astype("timedelta64[s]")
+    due = cal.add_many(starts, budgets)
+    assert due.dtype == np.dtype("datetime64[s]")
+    for i in range(0, 2000, 97):
+        start = starts[i].astype(dt.datetime).replace(tzinfo=dt.timezone.utc)
+        want = cal.add(start, dt.timedelta(seconds=int(budgets[i].astype(np.int64))))
+        assert due[i].astype(dt.datetime).replace(tzinfo=dt.timezone.utc) == want
+    spans = cal.between_many(starts, due)
+    assert spans.dtype == np.int64
+    for i in range(0, 2000, 97):
+        a = starts[i].astype(dt.datetime).replace(tzinfo=dt.timezone.utc)
+        b = due[i].astype(dt.datetime).replace(tzinfo=dt.timezone.utc)
+        assert spans[i] == cal.between(a, b) // dt.timedelta(seconds=1)
+    # One budget for all, epoch-second input gives epoch-second output, lists give datetimes.
+    epoch = starts.astype(np.int64)
+    assert (cal.add_many(epoch, 3600) == cal.add_many(starts, np.timedelta64(1, "h")).astype(np.int64)).all()
+    listed = cal.add_many([dt.datetime(2026, 3, 27, 17, 0)] * 2, dt.timedelta(hours=2))
+    assert [d.isoformat() for d in listed] == ["2026-03-30T09:00:00+02:00"] * 2
+
+
+def test_bulk_errors_name_the_index_and_the_shape():
+    cal = itsm.Calendar.from_json(BERLIN_OFFICE)
+    with pytest.raises(itsm.CalendarError) as info:
+        cal.add_many(np.array([1767225600, -10**13], dtype=np.int64), 60)
+    assert str(info.value).startswith("[1]: ")
+    with pytest.raises(itsm.CalendarError) as info:
+        cal.add_many(np.array([1, 2, 3], dtype=np.int64), np.array([1, 2], dtype=np.int64))
+    assert "one value or one per start" in str(info.value)
+
+
+def test_bulk_calls_release_the_gil():
+    import threading
+    import time
+    cal = itsm.Calendar.from_json(BERLIN_OFFICE)
+    starts = np.full(3_000_000, 1767225600, dtype=np.int64) + np.arange(3_000_000, dtype=np.int64) * 61
+    window = {}
+
+    def worker():
+        window["start"] = time.perf_counter()
+        cal.add_many(starts, 8 * 3600)
+        window["end"] = time.perf_counter()
+
+    thread = threading.Thread(target=worker)
+    ticks = []
+    thread.start()
+    while thread.is_alive():
+        ticks.append(time.perf_counter())
+    thread.join()
+    inside = [t for t in ticks if window["start"] < t < window["end"]]
+    # With the GIL held for the whole call this thread could not run at all inside the window.
+    assert len(inside) > 100, f"{len(inside)} ticks of this thread ran during the bulk call"

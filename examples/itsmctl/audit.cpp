@@ -176,28 +176,9 @@ int audit_command(const std::vector<std::string>& args) {
     } else if (a == "--now" && has_value) {
       now_text = args[++i];
     } else if (a == "--policy" && has_value) {
-      std::string text, why;
-      if (!read_file(args[++i], text, why)) {
-        std::fprintf(stderr, "itsmctl audit: cannot read policy '%s': %s\n", args[i].c_str(), why.c_str());
-        return 2;
-      }
-      policy = json::parse(text, nullptr, false);
-      if (policy.is_discarded()) {
-        std::fprintf(stderr, "itsmctl audit: policy '%s' is not JSON\n", args[i].c_str());
-        return 2;
-      }
+      if (!load_json_file(args[++i], "policy", "itsmctl audit", policy)) return 2;
     } else if (a == "--workflow" && has_value) {
-      std::string text, why;
-      if (!read_file(args[++i], text, why)) {
-        std::fprintf(stderr, "itsmctl audit: cannot read '%s': %s\n", args[i].c_str(), why.c_str());
-        return 2;
-      }
-      auto wf = itsm::workflow::from_json(text);
-      if (!wf) {
-        std::fprintf(stderr, "itsmctl audit: %s: %s\n", args[i].c_str(), wf.error_value().message.c_str());
-        return 2;
-      }
-      st.workflows[(*wf)->name()] = *wf;
+      if (!add_workflow_file(st, args[++i], "itsmctl audit")) return 2;
     } else {
       std::fprintf(stderr, "itsmctl audit: unexpected argument '%s'\n%s", a.c_str(), audit_help);
       return 2;
@@ -207,23 +188,13 @@ int audit_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "itsmctl audit: --events FILE is required\n%s", audit_help);
     return 2;
   }
-  if (format != "table" && format != "json" && format != "csv" && format != "markdown") {
-    std::fprintf(stderr, "itsmctl audit: --format: '%s' is not one of table, json, csv, markdown\n", format.c_str());
-    return 2;
-  }
+  if (!check_format(format, {"table", "json", "csv", "markdown"}, "itsmctl audit")) return 2;
   if (auto ok = check_policy(policy); !ok) {
     std::fprintf(stderr, "itsmctl audit: %s\n", ok.error_value().message.c_str());
     return 2;
   }
   std::optional<itsm::sys_seconds> now;
-  if (!now_text.empty()) {
-    try {
-      now = itsm::detail::parse_utc_field(json(now_text), "--now");
-    } catch (const itsm::detail::failure& f) {
-      std::fprintf(stderr, "itsmctl audit: %s\n", f.what());
-      return 2;
-    }
-  }
+  if (!parse_now(now_text, "itsmctl audit", now)) return 2;
   std::string chain_text;
   if (!chain.empty()) {
     std::string why;
@@ -245,11 +216,7 @@ int audit_command(const std::vector<std::string>& args) {
     }
   });
   if (!ok) return 2;
-  if (!now) {
-    itsm::sys_seconds last{};
-    for (const auto& [id, t] : st.tickets) last = std::max(last, t.history().back().at);
-    now = last;
-  }
+  if (!now) now = last_event_time(st);
   std::vector<const itsm::ticket*> tickets;
   for (const auto& [id, t] : st.tickets) tickets.push_back(&t);
   std::sort(tickets.begin(), tickets.end(), [](const auto* a, const auto* b) { return a->id() < b->id(); });

@@ -443,10 +443,7 @@ int demo_command(const std::vector<std::string>& args) {
       out_dir = args[++i];
     } else if (a == "--format" && has_value) {
       format = args[++i];
-      if (format != "table" && format != "markdown" && format != "json") {
-        std::fprintf(stderr, "itsmctl demo: --format: '%s' is not one of table, markdown, json\n", format.c_str());
-        return 2;
-      }
+      if (!check_format(format, {"table", "markdown", "json"}, "itsmctl demo")) return 2;
     } else {
       std::fprintf(stderr, "itsmctl demo: unexpected argument '%s'\n%s", a.c_str(), demo_help);
       return 2;

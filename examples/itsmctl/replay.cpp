@@ -272,4 +272,61 @@ bool replay_file(replay_state& st, const std::string& path, const char* who,
   return true;
 }
 
+
+bool add_workflow_file(replay_state& st, const std::string& path, const char* who) {
+  std::string text, why;
+  if (!read_file(path, text, why)) {
+    std::fprintf(stderr, "%s: cannot read '%s': %s\n", who, path.c_str(), why.c_str());
+    return false;
+  }
+  auto wf = itsm::workflow::from_json(text);
+  if (!wf) {
+    std::fprintf(stderr, "%s: %s: %s\n", who, path.c_str(), wf.error_value().message.c_str());
+    return false;
+  }
+  st.workflows[(*wf)->name()] = *wf;
+  return true;
+}
+
+bool load_json_file(const std::string& path, const char* what, const char* who, nlohmann::json& out) {
+  std::string text, why;
+  if (!read_file(path, text, why)) {
+    std::fprintf(stderr, "%s: cannot read %s '%s': %s\n", who, what, path.c_str(), why.c_str());
+    return false;
+  }
+  out = nlohmann::json::parse(text, nullptr, false);
+  if (out.is_discarded()) {
+    std::fprintf(stderr, "%s: %s '%s' is not JSON\n", who, what, path.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool parse_now(const std::string& text, const char* who, std::optional<itsm::sys_seconds>& now) {
+  if (text.empty()) return true;
+  try {
+    now = itsm::detail::parse_utc_field(nlohmann::json(text), "--now");
+    return true;
+  } catch (const itsm::detail::failure& f) {
+    std::fprintf(stderr, "%s: %s\n", who, f.what());
+    return false;
+  }
+}
+
+bool check_format(const std::string& format, std::initializer_list<const char*> allowed, const char* who) {
+  std::string list;
+  for (const char* a : allowed) {
+    if (format == a) return true;
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  std::fprintf(stderr, "%s: --format: '%s' is not one of %s\n", who, format.c_str(), list.c_str());
+  return false;
+}
+
+itsm::sys_seconds last_event_time(const replay_state& st) {
+  itsm::sys_seconds last{};
+  for (const auto& [id, t] : st.tickets) last = std::max(last, t.history().back().at);
+  return last;
+}
+
 }  // namespace itsmctl

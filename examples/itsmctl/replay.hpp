@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -45,5 +47,20 @@ bool replay_file(replay_state& st, const std::string& path, const char* who,
 
 /// Reads a whole file; on failure `why` says why (errno text).
 bool read_file(const std::string& path, std::string& out, std::string& why);
+
+// Option handlers shared by the commands. Each prints "`who`: ..." on stderr and returns false
+// when the option's value is unusable (the command then exits 2).
+
+/// --workflow FILE: adds the definition (by its name) to `st.workflows`.
+bool add_workflow_file(replay_state& st, const std::string& path, const char* who);
+/// A JSON document from a file (`what` names it in messages: "policy", "calendar").
+bool load_json_file(const std::string& path, const char* what, const char* who, nlohmann::json& out);
+/// --now TIME: an RFC 3339 instant with an offset; empty text leaves `now` unset.
+bool parse_now(const std::string& text, const char* who, std::optional<itsm::sys_seconds>& now);
+/// --format: one of `allowed`.
+bool check_format(const std::string& format, std::initializer_list<const char*> allowed, const char* who);
+
+/// The time of the latest record of any ticket (the default "now" of reports and audits).
+itsm::sys_seconds last_event_time(const replay_state& st);
 
 }  // namespace itsmctl

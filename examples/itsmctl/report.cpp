@@ -487,20 +487,6 @@ constexpr const char* report_help =
     "--now TIME      when open clocks and ages are measured (RFC 3339; default: the last event)\n"
     "Exit status: 0, or 2 when a file cannot be read or a policy, calendar or time is invalid.\n";
 
-bool load_json_file(const std::string& what, const std::string& path, json& out) {
-  std::string text, why;
-  if (!read_file(path, text, why)) {
-    std::fprintf(stderr, "itsmctl report: cannot read %s '%s': %s\n", what.c_str(), path.c_str(), why.c_str());
-    return false;
-  }
-  out = json::parse(text, nullptr, false);
-  if (out.is_discarded()) {
-    std::fprintf(stderr, "itsmctl report: %s '%s' is not JSON\n", what.c_str(), path.c_str());
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 int report_command(const std::vector<std::string>& args) {
@@ -520,25 +506,14 @@ int report_command(const std::vector<std::string>& args) {
     } else if (a == "--now" && has_value) {
       now_text = args[++i];
     } else if (a == "--policy" && has_value) {
-      if (!load_json_file("policy", args[++i], policy)) return 2;
+      if (!load_json_file(args[++i], "policy", "itsmctl report", policy)) return 2;
     } else if (a == "--calendar" && has_value) {
       json cal;
-      if (!load_json_file("calendar", args[++i], cal)) return 2;
+      if (!load_json_file(args[++i], "calendar", "itsmctl report", cal)) return 2;
       if (!policy.is_object()) policy = json::object();
       policy["calendar"] = cal;
     } else if (a == "--workflow" && has_value) {
-      std::string text, why;
-      const std::string& path = args[++i];
-      if (!read_file(path, text, why)) {
-        std::fprintf(stderr, "itsmctl report: cannot read '%s': %s\n", path.c_str(), why.c_str());
-        return 2;
-      }
-      auto wf = itsm::workflow::from_json(text);
-      if (!wf) {
-        std::fprintf(stderr, "itsmctl report: %s: %s\n", path.c_str(), wf.error_value().message.c_str());
-        return 2;
-      }
-      st.workflows[(*wf)->name()] = *wf;
+      if (!add_workflow_file(st, args[++i], "itsmctl report")) return 2;
     } else {
       std::fprintf(stderr, "itsmctl report: unexpected argument '%s'\n%s", a.c_str(), report_help);
       return 2;
@@ -548,33 +523,19 @@ int report_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "itsmctl report: --events FILE is required\n%s", report_help);
     return 2;
   }
-  if (format != "table" && format != "json" && format != "csv" && format != "markdown") {
-    std::fprintf(stderr, "itsmctl report: --format: '%s' is not one of table, json, csv, markdown\n", format.c_str());
-    return 2;
-  }
+  if (!check_format(format, {"table", "json", "csv", "markdown"}, "itsmctl report")) return 2;
   if (auto ok = check_policy(policy); !ok) {
     std::fprintf(stderr, "itsmctl report: %s\n", ok.error_value().message.c_str());
     return 2;
   }
   std::optional<itsm::sys_seconds> now;
-  if (!now_text.empty()) {
-    try {
-      now = itsm::detail::parse_utc_field(json(now_text), "--now");
-    } catch (const itsm::detail::failure& f) {
-      std::fprintf(stderr, "itsmctl report: %s\n", f.what());
-      return 2;
-    }
-  }
+  if (!parse_now(now_text, "itsmctl report", now)) return 2;
   install_host(st, itsm::change_schedule());
   std::vector<json> refusals;
   if (!replay_file(st, events, "itsmctl report", [&](json refusal) { refusals.push_back(std::move(refusal)); })) {
     return 2;
   }
-  if (!now) {
-    itsm::sys_seconds last{};
-    for (const auto& [id, t] : st.tickets) last = std::max(last, t.history().back().at);
-    now = last;
-  }
+  if (!now) now = last_event_time(st);
   std::fputs(render_report(build_report(st, refusals, policy, *now), format).c_str(), stdout);
   return 0;
 }

@@ -164,18 +164,7 @@ int replay_command(const std::vector<std::string>& args) {
       }
       schedule = std::move(parsed).value();
     } else if (args[i] == "--workflow" && i + 1 < args.size()) {
-      std::string text, why;
-      const std::string& path = args[++i];
-      if (!read_file(path, text, why)) {
-        std::fprintf(stderr, "itsmctl replay: cannot read '%s': %s\n", path.c_str(), why.c_str());
-        return 2;
-      }
-      auto wf = itsm::workflow::from_json(text);
-      if (!wf) {
-        std::fprintf(stderr, "itsmctl replay: %s: %s\n", path.c_str(), wf.error_value().message.c_str());
-        return 2;
-      }
-      st.workflows[(*wf)->name()] = *wf;
+      if (!add_workflow_file(st, args[++i], "itsmctl replay")) return 2;
     } else {
       std::fprintf(stderr, "itsmctl replay: unexpected argument '%s'\n%s", args[i].c_str(), replay_help);
       return 2;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <gsl/gsl>
@@ -47,6 +48,11 @@ inline sys_seconds parse_utc_field(const json& j, const std::string& field) {
 }
 
 }  // namespace detail
+
+/// Enables the time-point overloads for durations finer than a second (whole seconds take the
+/// `sys_seconds` overloads; coarser time points convert to them implicitly).
+template <class... Durations>
+using finer_than_seconds = std::enable_if_t<(... || (std::ratio_less_v<typename Durations::period, std::ratio<1>>))>;
 
 /// Where a deadline that uses up its budget exactly at the end of a working stretch lands.
 enum class at_close_convention {
@@ -220,6 +226,41 @@ class calendar {
       const std::int64_t r = e.working(x) ? x : (days >= 0 ? e.next_open(x) : e.prev_close(x));
       return from_timeline(r, options.dst, INT64_MIN);
     });
+  }
+
+  // Finer time points (`std::chrono::system_clock::now()`, milliseconds, ...) are truncated
+  // toward the past to whole seconds, the library's instant, then answered as above.
+  template <class Duration, class = finer_than_seconds<Duration>>
+  result<sys_seconds> add(std::chrono::time_point<std::chrono::system_clock, Duration> start,
+                          std::chrono::seconds budget, const calc_options& options = {}) const {
+    return add(std::chrono::floor<std::chrono::seconds>(start), budget, options);
+  }
+  template <class D1, class D2, class = finer_than_seconds<D1, D2>>
+  result<std::chrono::seconds> between(std::chrono::time_point<std::chrono::system_clock, D1> a,
+                                       std::chrono::time_point<std::chrono::system_clock, D2> b,
+                                       const calc_options& options = {}) const {
+    return between(std::chrono::floor<std::chrono::seconds>(a), std::chrono::floor<std::chrono::seconds>(b),
+                   options);
+  }
+  template <class Duration, class = finer_than_seconds<Duration>>
+  result<sys_seconds> next_open(std::chrono::time_point<std::chrono::system_clock, Duration> t,
+                                const calc_options& options = {}) const {
+    return next_open(std::chrono::floor<std::chrono::seconds>(t), options);
+  }
+  template <class Duration, class = finer_than_seconds<Duration>>
+  result<sys_seconds> next_close(std::chrono::time_point<std::chrono::system_clock, Duration> t,
+                                 const calc_options& options = {}) const {
+    return next_close(std::chrono::floor<std::chrono::seconds>(t), options);
+  }
+  template <class Duration, class = finer_than_seconds<Duration>>
+  result<sys_seconds> prev_close(std::chrono::time_point<std::chrono::system_clock, Duration> t,
+                                 const calc_options& options = {}) const {
+    return prev_close(std::chrono::floor<std::chrono::seconds>(t), options);
+  }
+  template <class Duration, class = finer_than_seconds<Duration>>
+  result<sys_seconds> add_working_days(std::chrono::time_point<std::chrono::system_clock, Duration> t, int days,
+                                       const calc_options& options = {}) const {
+    return add_working_days(std::chrono::floor<std::chrono::seconds>(t), days, options);
   }
 
   /// The holiday dates of `year` by the calendar's rules (observed days included), sorted.

@@ -290,3 +290,22 @@ TEST_CASE("a calendar round-trips through its canonical JSON", "[calendar]") {
   CHECK(again->to_json() == cal->to_json());
   CHECK(cal->to_json()["week"]["fri"] == nlohmann::json::parse(R"([["22:00","06:00"]])"));
 }
+
+TEST_CASE("finer time points are truncated toward the past to whole seconds") {
+  auto cal = itsm::calendar::from_json(std::string(R"({"week": {"mon": [["09:00", "17:00"]]}})"));
+  REQUIRE(cal);
+  using namespace std::chrono;
+  const itsm::sys_seconds mon_10{seconds{1767607200}};  // 2026-01-05T10:00:00Z, a Monday
+  const time_point<system_clock, milliseconds> fine = mon_10 + milliseconds(999);
+  CHECK(*cal->add(fine, hours(1)) == mon_10 + hours(1));
+  CHECK(*cal->between(fine, fine + hours(2)) == hours(2));
+  CHECK(*cal->next_open(fine) == mon_10);
+  CHECK(*cal->next_close(fine) == mon_10 + hours(7));
+  CHECK(*cal->prev_close(fine) == mon_10);
+  CHECK(*cal->add_working_days(fine, 1) == mon_10 + hours(24 * 7));
+  // Before 1970 "toward the past" is floor, not truncation toward zero.
+  const time_point<system_clock, milliseconds> before_epoch{milliseconds(-1500)};
+  CHECK(*cal->next_close(before_epoch) == *cal->next_close(itsm::sys_seconds{seconds(-2)}));
+  // system_clock::now() is accepted as it is.
+  CHECK(cal->next_open(system_clock::now()).has_value());
+}

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import dataclasses as _dataclasses
 import datetime as _dt
 import json as _json
 from typing import Iterable, List, Optional, Sequence, Tuple, Union
@@ -14,7 +15,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple, Union
 from . import _itsm
 
 __version__: str = _itsm.__version__
-__all__ = ["Calendar", "Error", "CalendarError", "__version__"]
+__all__ = ["Calendar", "SLA", "SLAStatus", "Error", "CalendarError", "SLAError", "__version__"]
 
 
 class Error(Exception):
@@ -29,11 +30,15 @@ class CalendarError(Error, ValueError):
     """A calendar or a business-time query was refused; the message names the field."""
 
 
-def _raise_from(exc: ValueError) -> None:
+class SLAError(Error, ValueError):
+    """An SLA definition or the history given to it was refused; the message names the field."""
+
+
+def _raise_from(exc: ValueError, kind: type = None) -> None:
     text = str(exc)
     if "\x1f" in text:
         code, message = text.split("\x1f", 1)
-        raise CalendarError(message, int(code)) from None
+        raise (kind or CalendarError)(message, int(code)) from None
     raise exc
 
 
@@ -215,6 +220,78 @@ class Calendar:
             xs = [xs]
         return np.fromiter((x // _dt.timedelta(seconds=1) if isinstance(x, _dt.timedelta) else int(x) for x in xs),
                            dtype=np.int64)
+
+
+@_dataclasses.dataclass(frozen=True)
+class SLAStatus:
+    """One SLA clock at a given time (see the README's SLA section for each member's meaning)."""
+    status: str                       #: not_started, running, paused, met, breached, breached_met, cancelled
+    priority: str
+    target: _dt.timedelta
+    elapsed: _dt.timedelta            #: business time on the clock, pauses excluded
+    remaining: _dt.timedelta          #: target - elapsed; negative once breached
+    percent: float
+    deadline: Optional[_dt.datetime]  #: where the target is used up if the clock runs on (UTC)
+    breached_at: Optional[_dt.datetime]
+    warnings: List[Tuple[int, _dt.datetime]]  #: thresholds crossed: (percent, when)
+    cycle: int
+
+
+def _utc(text: Optional[str]) -> Optional[_dt.datetime]:
+    return None if text is None else _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class SLA:
+    """An SLA definition: targets per priority, business hours, start / pause / stop / cancel.
+
+        >>> sla = itsm.SLA.from_json({"name": "resolution", "targets": {"P1": 14400},
+        ...                           "stop": {"categories": ["resolved", "closed"]}})
+        >>> sla.evaluate([{"at": t0, "state": "new", "category": "new", "priority": "P1"}], now)
+    """
+
+    def __init__(self, core: "_itsm.SLA"):
+        self._core = core
+
+    @classmethod
+    def from_json(cls, spec: Union[str, dict]) -> "SLA":
+        """Loads the JSON form, given as text or as a dict."""
+        text = spec if isinstance(spec, str) else _json.dumps(spec)
+        try:
+            return cls(_itsm.SLA.from_json(text))
+        except ValueError as exc:
+            _raise_from(exc, SLAError)
+            raise
+
+    @property
+    def name(self) -> str:
+        return self._core.name
+
+    def evaluate(self, history: Sequence[dict], now: _dt.datetime) -> SLAStatus:
+        """The clock at `now` over a ticket's history: dicts with "at" (an aware datetime or RFC
+        3339 text) and optional "state", "category", "priority"; the first is the creation."""
+        def instant(value, where):
+            if isinstance(value, _dt.datetime):
+                if value.tzinfo is None or value.utcoffset() is None:
+                    raise SLAError(f"{where}: a naive datetime; give an aware one (an instant)", -1)
+                return value.isoformat()
+            return value
+        records = []
+        for i, r in enumerate(history):
+            if not isinstance(r, dict):
+                raise SLAError(f"history[{i}]: expected a dict, got {type(r).__name__}", -1)
+            records.append({**r, "at": instant(r.get("at"), f"history[{i}].at")} if "at" in r else dict(r))
+        if not isinstance(now, _dt.datetime) or now.tzinfo is None:
+            raise SLAError("now: expected an aware datetime", -1)
+        seconds = (now - _EPOCH) // _dt.timedelta(seconds=1)
+        try:
+            j = _json.loads(self._core.evaluate_json(_json.dumps(records, default=str), seconds))
+        except ValueError as exc:
+            _raise_from(exc, SLAError)
+            raise
+        sec = lambda n: _dt.timedelta(seconds=n)
+        return SLAStatus(j["status"], j["priority"], sec(j["target"]), sec(j["elapsed"]), sec(j["remaining"]),
+                         j["percent"], _utc(j.get("deadline")), _utc(j.get("breached_at")),
+                         [(w["percent"], _utc(w["at"])) for w in j["warnings"]], j["cycle"])
 
 
 def _numpy():

@@ -154,4 +154,14 @@ PYBIND11_MODULE(_itsm, m) {
                return r->count();
              });
            });
+
+  py::class_<itsm::sla_definition>(m, "SLA")
+      .def_static("from_json", [](const std::string& text) { return unwrap(itsm::sla_definition::from_json(text)); })
+      .def_readonly("name", &itsm::sla_definition::name)
+      .def("evaluate_json", [](const itsm::sla_definition& def, const std::string& history, std::int64_t now) {
+        auto parsed = nlohmann::json::parse(history, nullptr, false);
+        if (parsed.is_discarded()) raise(itsm::error{itsm::errc::parse_error, "history: not JSON"});
+        const auto events = unwrap(itsm::sla_history_from_json(parsed));
+        return itsm::to_json(unwrap(itsm::evaluate(def, events, from_epoch(now)))).dump();
+      });
 }

@@ -1,0 +1,59 @@
+# Type stubs for the itsm package (editors and type checkers read these; the implementation is
+# itsm/__init__.py over the C++ extension itsm._itsm).
+import dataclasses
+import datetime as _dt
+from typing import Any, List, Optional, Sequence, Tuple, Union, overload
+
+__version__: str
+
+class Error(Exception):
+    code: int
+    def __init__(self, message: str, code: int = ...) -> None: ...
+
+class CalendarError(Error, ValueError): ...
+class SLAError(Error, ValueError): ...
+
+_Pauses = Optional[Sequence[Tuple[_dt.datetime, _dt.datetime]]]
+
+class Calendar:
+    @classmethod
+    def from_json(cls, spec: Union[str, dict]) -> Calendar: ...
+    @property
+    def timezone(self) -> str: ...
+    def to_json(self) -> dict: ...
+    def add(self, start: _dt.datetime, delta: Union[_dt.timedelta, int], pauses: _Pauses = ...,
+            at_close: str = ..., dst: str = ...) -> _dt.datetime: ...
+    def between(self, a: _dt.datetime, b: _dt.datetime, pauses: _Pauses = ..., at_close: str = ...,
+                dst: str = ...) -> _dt.timedelta: ...
+    def next_open(self, t: _dt.datetime, pauses: _Pauses = ..., at_close: str = ...,
+                  dst: str = ...) -> _dt.datetime: ...
+    def next_close(self, t: _dt.datetime, pauses: _Pauses = ..., at_close: str = ...,
+                   dst: str = ...) -> _dt.datetime: ...
+    def prev_close(self, t: _dt.datetime, pauses: _Pauses = ..., at_close: str = ...,
+                   dst: str = ...) -> _dt.datetime: ...
+    def add_working_days(self, t: _dt.datetime, days: int, pauses: _Pauses = ..., at_close: str = ...,
+                         dst: str = ...) -> _dt.datetime: ...
+    def holidays(self, year: int) -> List[_dt.date]: ...
+    # numpy arrays in, numpy arrays out; sequences in, lists out.
+    def add_many(self, starts: Any, deltas: Any, at_close: str = ..., dst: str = ...) -> Any: ...
+    def between_many(self, starts: Any, ends: Any, at_close: str = ..., dst: str = ...) -> Any: ...
+
+@dataclasses.dataclass(frozen=True)
+class SLAStatus:
+    status: str
+    priority: str
+    target: _dt.timedelta
+    elapsed: _dt.timedelta
+    remaining: _dt.timedelta
+    percent: float
+    deadline: Optional[_dt.datetime]
+    breached_at: Optional[_dt.datetime]
+    warnings: List[Tuple[int, _dt.datetime]]
+    cycle: int
+
+class SLA:
+    @classmethod
+    def from_json(cls, spec: Union[str, dict]) -> SLA: ...
+    @property
+    def name(self) -> str: ...
+    def evaluate(self, history: Sequence[dict], now: _dt.datetime) -> SLAStatus: ...

@@ -58,7 +58,9 @@ void apply_changes(json& fields, const json& changes) {
   }
 }
 
-void check_ticket(const itsm::ticket& t, const itsm::sys_seconds now, const json& policy, std::vector<finding>& out) {
+/// `resolution`: the policy's incident resolution clock, or null when it has none.
+void check_ticket(const itsm::ticket& t, const itsm::sys_seconds now, const itsm::sla_definition* resolution,
+                  std::vector<finding>& out) {
   const auto& wf = t.definition();
   const auto& h = t.history();
   json fields = json::object();
@@ -105,18 +107,12 @@ void check_ticket(const itsm::ticket& t, const itsm::sys_seconds now, const json
     out.push_back({t.id(), "missing_resolution_code", "low", "closed at " + itsm::detail::format_utc(h.back().at) +
                                                                   " with no resolution_code"});
   }
-  if (escalated || t.priority() == 0) return;
-  auto slas = policy_slas(policy, "incident");
-  if (!slas) return;
-  for (const auto& [name, def] : *slas) {
-    if (name != "resolution") continue;
-    auto s = itsm::evaluate(def, t.sla_history(), now);
-    if (s && s->breached_at &&
-        (s->status == itsm::sla_state::breached || s->status == itsm::sla_state::breached_met)) {
-      out.push_back({t.id(), "unescalated_breach", "medium",
-                     "P" + std::to_string(t.priority()) + " resolution target breached at " +
-                         itsm::detail::format_utc(*s->breached_at) + "; no record sets escalated"});
-    }
+  if (escalated || t.priority() == 0 || resolution == nullptr) return;
+  auto s = itsm::evaluate(*resolution, t.sla_history(), now);
+  if (s && s->breached_at && (s->status == itsm::sla_state::breached || s->status == itsm::sla_state::breached_met)) {
+    out.push_back({t.id(), "unescalated_breach", "medium",
+                   "P" + std::to_string(t.priority()) + " resolution target breached at " +
+                       itsm::detail::format_utc(*s->breached_at) + "; no record sets escalated"});
   }
 }
 
@@ -220,7 +216,14 @@ int audit_command(const std::vector<std::string>& args) {
   std::vector<const itsm::ticket*> tickets;
   for (const auto& [id, t] : st.tickets) tickets.push_back(&t);
   std::sort(tickets.begin(), tickets.end(), [](const auto* a, const auto* b) { return a->id() < b->id(); });
-  for (const auto* t : tickets) check_ticket(*t, *now, policy, findings);
+  // The policy's SLA definitions are built once (check_policy above has vetted them).
+  const auto incident_slas = policy_slas(policy, "incident");
+  const itsm::sla_definition* resolution = nullptr;
+  if (incident_slas) {
+    for (const auto& [name, def] : *incident_slas)
+      if (name == "resolution") resolution = &def;
+  }
+  for (const auto* t : tickets) check_ticket(*t, *now, resolution, findings);
   if (!chain.empty()) {
     auto verified = itsm::verify_history(chain_text);
     if (!verified) findings.push_back({"-", "broken_hash_chain", "critical", chain + ": " + verified.error_value().message});

@@ -2,19 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "itsm/itsm.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    ++checks;                                                        \
-    if (!(cond)) {                                                   \
-      ++failures;                                                    \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                \
-  } while (0)
 
 static const char *office =
     "{\"week\": {\"mon\": [[\"09:00\", \"17:00\"]], \"tue\": [[\"09:00\", \"17:00\"]],"
@@ -109,6 +98,5 @@ int main(void) {
   test_errors();
   test_calendar();
   test_bad_calendars();
-  printf("%d checks, %d failed\n", checks, failures);
-  return failures ? 1 : 0;
+  return check_summary();
 }

@@ -5,22 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "itsm/itsm.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                               \
-  do {                                                                            \
-    ++checks;                                                                     \
-    if (!(cond)) {                                                                \
-      ++failures;                                                                 \
-      fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %d %s)\n", __FILE__, __LINE__, #cond, \
-              itsm_error_last()->code, itsm_error_last()->message);               \
-    }                                                                             \
-  } while (0)
-
-#define CONTAINS(text, part) ((text) != NULL && strstr((text), (part)) != NULL)
 
 static const int64_t t0 = 1772445600; /* 2026-03-02T10:00:00Z, a Monday */
 
@@ -497,6 +483,5 @@ int main(void) {
   test_incident();
   test_change_cab();
   test_bad_handles();
-  printf("%d checks, %d failed\n", checks, failures);
-  return failures ? 1 : 0;
+  return check_summary();
 }

@@ -42,6 +42,16 @@ def _raise_from(exc: ValueError, kind: type = None) -> None:
     raise exc
 
 
+def _load(core_class, spec: Union[str, dict], kind: type):
+    """A core object from its JSON form, given as text or as a dict; refusals raise `kind`."""
+    text = spec if isinstance(spec, str) else _json.dumps(spec)
+    try:
+        return core_class.from_json(text)
+    except ValueError as exc:
+        _raise_from(exc, kind)
+        raise  # unreachable: _raise_from always raises
+
+
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 
 
@@ -58,12 +68,7 @@ class Calendar:
     @classmethod
     def from_json(cls, spec: Union[str, dict]) -> "Calendar":
         """Loads the JSON form, given as text or as a dict."""
-        text = spec if isinstance(spec, str) else _json.dumps(spec)
-        try:
-            return cls(_itsm.Calendar.from_json(text))
-        except ValueError as exc:
-            _raise_from(exc)
-            raise  # unreachable
+        return cls(_load(_itsm.Calendar, spec, CalendarError))
 
     @property
     def timezone(self) -> str:
@@ -255,12 +260,7 @@ class SLA:
     @classmethod
     def from_json(cls, spec: Union[str, dict]) -> "SLA":
         """Loads the JSON form, given as text or as a dict."""
-        text = spec if isinstance(spec, str) else _json.dumps(spec)
-        try:
-            return cls(_itsm.SLA.from_json(text))
-        except ValueError as exc:
-            _raise_from(exc, SLAError)
-            raise
+        return cls(_load(_itsm.SLA, spec, SLAError))
 
     @property
     def name(self) -> str:

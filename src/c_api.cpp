@@ -116,20 +116,12 @@ int set_ok(thread_state& s = slot()) noexcept {
 
 int from_error(const itsm::error& e) noexcept { return set_error(static_cast<int>(e.code), e.message); }
 
-/// The outcome's machine-readable parts, for itsm_error::detail.
+/// The outcome's machine-readable parts, for itsm_error::detail (code and message have their
+/// own members; the message stays in detail only on success, where it says what an approval did).
 std::string outcome_detail(const itsm::outcome& o) {
-  json d = json::object();
-  if (!o.state.empty()) d["state"] = o.state;
-  if (!o.allowed.empty() || o.code == itsm::errc::not_allowed_from_state) d["allowed"] = o.allowed;
-  if (!o.missing.empty()) d["missing"] = o.missing;
-  if (o.approvals_needed > 0) {
-    d["approvals"] = o.approvals;
-    d["approvals_needed"] = o.approvals_needed;
-  }
-  if (!o.guard.empty()) d["guard"] = o.guard;
-  if (!o.fired.empty()) d["fired"] = o.fired;
-  if (!o.action_errors.empty()) d["action_errors"] = o.action_errors;
-  if (o.ok() && !o.message.empty()) d["message"] = o.message;  // what an approval did
+  json d = itsm::to_json(o);
+  d.erase("code");
+  if (!o.ok() || o.message.empty()) d.erase("message");
   return d.dump();
 }
 

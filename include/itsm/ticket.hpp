@@ -262,6 +262,12 @@ class ticket {
   std::vector<history_record> history_;
 };
 
+/// An outcome as JSON: `{"code", "message", "state"?, "allowed"?, "missing"?, "approvals"?,
+/// "approvals_needed"?, "guard"?, "fired"?, "action_errors"?}`, `code` by name (`"ok"`,
+/// `"missing_fields"`, ...); members that do not apply are left out, except that
+/// `not_allowed_from_state` always carries `allowed` (empty from a terminal state).
+inline nlohmann::json to_json(const outcome& o);
+
 /// What `verify_history` found in a hash-chained export.
 struct chain_report {
   std::size_t records = 0;  ///< records verified (all of them when the chain holds)

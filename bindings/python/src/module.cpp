@@ -86,6 +86,60 @@ itsm::result<std::int64_t> seconds_of(const itsm::result<itsm::sys_seconds>& r) 
   return r->time_since_epoch().count();
 }
 
+itsm::sys_seconds instant(std::int64_t s) { return from_epoch(s); }
+
+nlohmann::json parse_json_arg(const std::string& text, const char* what) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) raise(itsm::error{itsm::errc::parse_error, std::string(what) + ": not JSON"});
+  return j;
+}
+
+/// A workflow as Python holds it (pybind11 cannot hold a shared_ptr to const).
+struct py_workflow {
+  itsm::workflow_ptr ptr;
+};
+
+/// The host's guards and actions as Python callables. The package wraps the user's function, so
+/// the callables here take plain values: guard(transition, actor, at, fields_after_json) ->
+/// None (allow) or a reason; action(record_json).
+struct py_hooks {
+  itsm::hooks hooks;
+};
+
+/// A ticket plus a flag that refuses calls that would change it while one of its own guards or
+/// actions runs (the engine holds references into the ticket across those callbacks).
+struct py_ticket {
+  itsm::ticket t;
+  bool busy = false;
+};
+
+struct busy_scope {
+  explicit busy_scope(py_ticket& pt) : t(pt) {
+    if (t.busy) {
+      raise(itsm::error{itsm::errc::invalid_argument,
+                        "ticket " + t.t.id() + ": may not be changed (or replaced) from one of its own guards or actions"});
+    }
+    t.busy = true;
+  }
+  ~busy_scope() { t.busy = false; }
+  busy_scope(const busy_scope&) = delete;
+  busy_scope& operator=(const busy_scope&) = delete;
+  py_ticket& t;
+};
+
+itsm::actor make_actor(const std::string& name, const std::vector<std::string>& roles, bool check_roles) {
+  itsm::actor a;
+  a.name = name;
+  a.roles = roles;
+  a.check_roles = check_roles;
+  return a;
+}
+
+/// What ticket operations return to the package: the outcome as JSON text.
+std::string outcome_text(const itsm::outcome& o) { return itsm::to_json(o).dump(); }
+
+const itsm::hooks* hooks_of(const py_hooks* h) { return h ? &h->hooks : nullptr; }
+
 }  // namespace
 
 PYBIND11_MODULE(_itsm, m) {
@@ -164,4 +218,110 @@ PYBIND11_MODULE(_itsm, m) {
         const auto events = unwrap(itsm::sla_history_from_json(parsed));
         return itsm::to_json(unwrap(itsm::evaluate(def, events, from_epoch(now)))).dump();
       });
+
+  py::class_<py_workflow>(m, "Workflow")
+      .def_static("from_json", [](const std::string& text) { return py_workflow{unwrap(itsm::workflow::from_json(text))}; })
+      .def_static("builtin", [](const std::string& name) { return py_workflow{unwrap(itsm::builtin_workflow(name))}; })
+      .def_static("builtin_names", &itsm::builtin_workflow_names)
+      .def_static("check",
+                  [](const std::string& text) {
+                    const auto def = unwrap(itsm::workflow::parse(std::string_view(text)));
+                    std::vector<std::tuple<std::string, std::string, std::string>> out;
+                    for (const auto& p : itsm::workflow::check(def)) {
+                      out.emplace_back(p.level == itsm::problem::severity::error ? "error" : "warning", p.where,
+                                       p.message);
+                    }
+                    return out;
+                  })
+      .def_property_readonly("name", [](const py_workflow& w) { return w.ptr->name(); })
+      .def_property_readonly("version", [](const py_workflow& w) { return w.ptr->version(); })
+      .def("to_json", [](const py_workflow& w) { return w.ptr->to_json().dump(); })
+      .def("to_dot", [](const py_workflow& w, const std::string& current) { return w.ptr->to_dot(current); })
+      .def("warnings", [](const py_workflow& w) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const auto& p : w.ptr->warnings()) out.emplace_back(p.where, p.message);
+        return out;
+      });
+
+  py::class_<py_hooks>(m, "Hooks")
+      .def(py::init<>())
+      .def("guard",
+           [](py_hooks& h, const std::string& name, py::function fn) {
+             h.hooks.guard(name, [fn](const itsm::guard_context& c) -> std::optional<std::string> {
+               // An exception here (a Python one included) is the engine's "guard threw": a refusal.
+               py::object r = fn(c.transition.id, c.who.name, c.at.time_since_epoch().count(), c.fields_after.dump());
+               if (r.is_none()) return std::nullopt;
+               return py::str(r).cast<std::string>();
+             });
+           })
+      .def("action", [](py_hooks& h, const std::string& name, py::function fn) {
+        h.hooks.action(name, [fn](const itsm::ticket& t, const itsm::history_record& r) {
+          fn(t.record_to_json(r).dump());
+        });
+      });
+
+  py::class_<py_ticket>(m, "Ticket")
+      .def_static("create",
+                  [](const py_workflow& wf, const std::string& id, const std::string& actor,
+                     const std::vector<std::string>& roles, bool check_roles, std::int64_t at,
+                     const std::string& fields, const std::string& comment) {
+                    return py_ticket{unwrap(itsm::ticket::create(wf.ptr, id, make_actor(actor, roles, check_roles),
+                                                                 instant(at), parse_json_arg(fields, "fields"),
+                                                                 comment))};
+                  })
+      .def_static("restore",
+                  [](const py_workflow& wf, const std::string& snapshot) {
+                    return py_ticket{unwrap(itsm::ticket::restore(wf.ptr, std::string_view(snapshot)))};
+                  })
+      .def_static("replay",
+                  [](const py_workflow& wf, const std::string& id, const std::string& history) {
+                    return py_ticket{unwrap(itsm::ticket::replay(wf.ptr, id, parse_json_arg(history, "history")))};
+                  })
+      .def("clone", [](const py_ticket& t) { return py_ticket{t.t}; })
+      // kind: fire (name = transition), move_to (name = state), approve, reject, update.
+      .def("apply",
+           [](py_ticket& pt, const std::string& kind, const std::string& name, const std::string& actor,
+              const std::vector<std::string>& roles, bool check_roles, std::int64_t at, const std::string& fields,
+              const std::string& comment, const py_hooks* host) {
+             const auto who = make_actor(actor, roles, check_roles);
+             const auto f = parse_json_arg(fields, "fields");
+             busy_scope busy(pt);
+             itsm::ticket& t = pt.t;
+             if (kind == "fire") return outcome_text(t.fire(name, who, instant(at), f, comment, hooks_of(host)));
+             if (kind == "move_to") return outcome_text(t.move_to(name, who, instant(at), f, comment, hooks_of(host)));
+             if (kind == "approve") return outcome_text(t.approve(who, instant(at), comment, hooks_of(host)));
+             if (kind == "reject") return outcome_text(t.reject(who, instant(at), f, comment, hooks_of(host)));
+             if (kind == "update") return outcome_text(t.update(who, instant(at), f, comment));
+             raise(itsm::error{itsm::errc::invalid_argument, "kind: unknown '" + kind + "'"});
+           },
+           py::arg("kind"), py::arg("name"), py::arg("actor"), py::arg("roles"), py::arg("check_roles"), py::arg("at"),
+           py::arg("fields"), py::arg("comment"), py::arg("hooks").none(true))
+      .def("allowed",
+           [](const py_ticket& pt, const std::string& actor, const std::vector<std::string>& roles, bool check_roles) {
+             return pt.t.allowed(make_actor(actor, roles, check_roles));
+           })
+      .def_property_readonly("id", [](const py_ticket& pt) { return pt.t.id(); })
+      .def_property_readonly("state", [](const py_ticket& pt) { return pt.t.state(); })
+      .def_property_readonly("category", [](const py_ticket& pt) { return std::string(itsm::to_string(pt.t.category())); })
+      .def_property_readonly("priority", [](const py_ticket& pt) { return pt.t.priority(); })
+      .def_property_readonly("is_terminal", [](const py_ticket& pt) { return pt.t.is_terminal(); })
+      .def_property_readonly("workflow", [](const py_ticket& pt) { return py_workflow{pt.t.definition_ptr()}; })
+      .def("fields", [](const py_ticket& pt) { return pt.t.fields().dump(); })
+      .def("history_size", [](const py_ticket& pt) { return pt.t.history().size(); })
+      .def("history", [](const py_ticket& pt) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& r : pt.t.history()) out.push_back(pt.t.record_to_json(r));
+        return out.dump();
+      })
+      .def("snapshot", [](const py_ticket& pt) { return pt.t.snapshot().dump(); })
+      .def("export_history", [](const py_ticket& pt) { return pt.t.export_history(); })
+      .def("sla", [](const py_ticket& pt, const itsm::sla_definition& def, std::int64_t now) {
+        return itsm::to_json(unwrap(itsm::evaluate(def, pt.t.sla_history(), instant(now)))).dump();
+      });
+
+  m.def("verify_history", [](const std::string& jsonl) {
+    const auto report = unwrap(itsm::verify_history(jsonl));
+    return std::make_pair(report.records, report.tickets);
+  });
+  m.def("errc_name", [](int code) { return std::string(itsm::to_string(static_cast<itsm::errc>(code))); });
 }

@@ -585,6 +585,23 @@ inline std::vector<std::string> ticket::allowed(const actor& who) const {
 
 // --- JSON: records, snapshots, restore, replay ----------------------------------------------------
 
+inline nlohmann::json to_json(const outcome& o) {
+  nlohmann::json j = nlohmann::json::object();
+  j["code"] = to_string(o.code);
+  j["message"] = o.message;
+  if (!o.state.empty()) j["state"] = o.state;
+  if (!o.allowed.empty() || o.code == errc::not_allowed_from_state) j["allowed"] = o.allowed;
+  if (!o.missing.empty()) j["missing"] = o.missing;
+  if (o.approvals_needed > 0) {
+    j["approvals"] = o.approvals;
+    j["approvals_needed"] = o.approvals_needed;
+  }
+  if (!o.guard.empty()) j["guard"] = o.guard;
+  if (!o.fired.empty()) j["fired"] = o.fired;
+  if (!o.action_errors.empty()) j["action_errors"] = o.action_errors;
+  return j;
+}
+
 inline nlohmann::json ticket::record_to_json(const history_record& r) const {
   nlohmann::json j;
   j["seq"] = r.seq;

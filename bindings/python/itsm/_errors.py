@@ -1,0 +1,89 @@
+"""The exception hierarchy and the protocol that carries C++ errors into it."""
+from __future__ import annotations
+
+import json as _json
+from typing import List, Optional, Union
+
+from . import _itsm
+
+
+class Error(Exception):
+    """Base class of every itsm error. `.code` is the C ABI's negative code, `.reason` its
+    stable name (`"parse_error"`, `"missing_fields"`, ...)."""
+
+    def __init__(self, message: str, code: int = -1):
+        super().__init__(message)
+        self.code = code
+
+    @property
+    def reason(self) -> str:
+        return _itsm.errc_name(self.code)
+
+
+class CalendarError(Error, ValueError):
+    """A calendar or a business-time query was refused; the message names the field."""
+
+
+class SLAError(Error, ValueError):
+    """An SLA definition or the history given to it was refused; the message names the field."""
+
+
+class WorkflowError(Error, ValueError):
+    """A workflow definition, a ticket, a snapshot or a history was refused; the message names
+    the field, state or transition."""
+
+
+class TransitionRefused(WorkflowError):
+    """A ticket operation (fire, move_to, approve, reject, update) was refused; the ticket is
+    unchanged. Besides `.code` / `.reason`: `.state` (the ticket's state), `.allowed` (the
+    transitions allowed from it, on `not_allowed_from_state`), `.missing` (fields, on
+    `missing_fields`), `.approvals` / `.approvals_needed` (on `approvals_pending`) and `.guard`
+    (the guard that said no, on `guard_failed`)."""
+
+    def __init__(self, message: str, code: int = -1, state: str = "", allowed: Optional[List[str]] = None,
+                 missing: Optional[List[str]] = None, approvals: int = 0, approvals_needed: int = 0,
+                 guard: str = ""):
+        super().__init__(message, code)
+        self.state = state
+        self.allowed = list(allowed or [])
+        self.missing = list(missing or [])
+        self.approvals = approvals
+        self.approvals_needed = approvals_needed
+        self.guard = guard
+
+
+class TamperedError(WorkflowError):
+    """A hash-chained history export did not verify; the message names the first bad line."""
+
+
+# Codes by name, for outcomes (which name their code) turned into exceptions.
+_CODE_OF = {_itsm.errc_name(c): c for c in range(-40, 1)}
+_CODE_OF.pop("unknown", None)
+
+
+def _raise_from(exc: ValueError, kind: type = CalendarError) -> None:
+    """Re-raises a ValueError from the C++ core ("code\\x1fmessage") as `kind`; other
+    ValueErrors go on as they are."""
+    text = str(exc)
+    if "\x1f" in text:
+        code, message = text.split("\x1f", 1)
+        code = int(code)
+        if kind is WorkflowError and code == _CODE_OF["tampered"]:
+            kind = TamperedError
+        raise kind(message, code) from None
+    raise exc
+
+
+def _call(kind: type, fn, *args):
+    """`fn(*args)` with the core's errors raised as `kind`."""
+    try:
+        return fn(*args)
+    except ValueError as exc:
+        _raise_from(exc, kind)
+        raise  # unreachable: _raise_from always raises
+
+
+def _load(core_class, spec: Union[str, dict], kind: type):
+    """A core object from its JSON form, given as text or as a dict; refusals raise `kind`."""
+    text = spec if isinstance(spec, str) else _json.dumps(spec)
+    return _call(kind, core_class.from_json, text)

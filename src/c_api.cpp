@@ -5,15 +5,18 @@
 
 #include "itsm/itsm.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "itsm/change_schedule.hpp"
+#include "itsm/limits.hpp"
 #include "itsm/sla.hpp"
 #include "itsm/ticket.hpp"
 #include "itsm/workflow.hpp"
@@ -138,6 +141,8 @@ template <class F>
 int guarded(F&& body) noexcept {
   try {
     return body();
+  } catch (const itsm::detail::failure& f) {  // a refusal from a shared parsing helper
+    return set_error(static_cast<int>(f.code), f.what());
   } catch (const std::bad_alloc&) {
     return set_error(ITSM_ENOMEM, "out of memory");
   } catch (const std::exception& e) {
@@ -236,9 +241,9 @@ bool read_fields(const char* text, const char* arg, json& out, int& code) {
     return true;
   }
   try {
-    out = json::parse(text);
-  } catch (const json::parse_error& e) {
-    code = set_error(ITSM_EPARSE, std::string(arg) + ": not JSON: " + e.what());
+    out = itsm::detail::parse_json_text(text, arg);
+  } catch (const itsm::detail::failure& f) {
+    code = set_error(static_cast<int>(f.code), f.what());
     return false;
   }
   if (!out.is_object()) {
@@ -424,6 +429,7 @@ const char* itsm_strerror(int code) {
     case ITSM_EAMBIGUOUS: return "ambiguous";
     case ITSM_ENOT_FOUND: return "not found";
     case ITSM_ETAMPERED: return "tampered history";
+    case ITSM_ELIMIT: return "limit exceeded";
     default: return "unknown error code";
   }
 }
@@ -433,6 +439,56 @@ const char* itsm_version_string(void) { return ITSM_VERSION_STRING; }
 int itsm_version_number(void) { return ITSM_VERSION_NUMBER; }
 
 void itsm_free(void* text) { std::free(text); }
+
+namespace {
+/// One member of itsm_limits and its itsm::limits twin; a caller's struct covers it when its
+/// `size` reaches past the member's end.
+struct limit_member {
+  std::size_t offset;
+  size_t itsm_limits::*c;
+  std::size_t itsm::limits::*cpp;
+  bool covered_by(std::size_t size) const { return offset + sizeof(size_t) <= size; }
+};
+#define ITSM_LIMIT_MEMBER(m) limit_member{offsetof(itsm_limits, m), &itsm_limits::m, &itsm::limits::m}
+const limit_member limit_members[] = {
+    ITSM_LIMIT_MEMBER(json_bytes),        ITSM_LIMIT_MEMBER(json_depth), ITSM_LIMIT_MEMBER(field_bytes),
+    ITSM_LIMIT_MEMBER(fields),            ITSM_LIMIT_MEMBER(history),    ITSM_LIMIT_MEMBER(intervals_per_day),
+    ITSM_LIMIT_MEMBER(holidays),          ITSM_LIMIT_MEMBER(overrides)};
+#undef ITSM_LIMIT_MEMBER
+static_assert(sizeof(itsm_limits) == sizeof(size_t) * (1 + std::size(limit_members)),
+              "every itsm_limits member is in limit_members");
+
+int check_limits_size(std::size_t size) {
+  return size < offsetof(itsm_limits, json_bytes) + sizeof(size_t)
+             ? set_error(ITSM_EINVAL, "limits.size: " + std::to_string(size) + " is not sizeof(itsm_limits)")
+             : ITSM_OK;
+}
+}  // namespace
+
+int itsm_get_limits(itsm_limits* out) {
+  return guarded([&] {
+    if (!out) return set_error(ITSM_ENULL, "out: NULL");
+    if (int code = check_limits_size(out->size); code != ITSM_OK) return code;
+    const itsm::limits now = itsm::get_limits();
+    for (const auto& m : limit_members) {
+      if (m.covered_by(out->size)) out->*m.c = now.*m.cpp;
+    }
+    return set_ok();
+  });
+}
+
+int itsm_set_limits(const itsm_limits* limits) {
+  return guarded([&] {
+    if (!limits) return set_error(ITSM_ENULL, "limits: NULL");
+    if (int code = check_limits_size(limits->size); code != ITSM_OK) return code;
+    itsm::limits next = itsm::get_limits();
+    for (const auto& m : limit_members) {
+      if (m.covered_by(limits->size)) next.*m.cpp = limits->*m.c;
+    }
+    itsm::set_limits(next);
+    return set_ok();
+  });
+}
 
 /* --- calendars ------------------------------------------------------------------------------ */
 
@@ -548,12 +604,7 @@ int itsm_sla_evaluate_json(const itsm_sla* sla, const char* history_json, size_t
     if (!out) return set_error(ITSM_ENULL, "out: NULL");
     *out = nullptr;
     if (!history_json) return set_error(ITSM_ENULL, "history_json: NULL");
-    json parsed;
-    try {
-      parsed = json::parse(std::string_view(history_json, len));
-    } catch (const json::parse_error& e) {
-      return set_error(ITSM_EPARSE, std::string("history_json: not JSON: ") + e.what());
-    }
+    const json parsed = itsm::detail::parse_json_text(std::string_view(history_json, len), "history_json");
     auto history = itsm::sla_history_from_json(parsed);
     if (!history) return from_error(history.error_value());
     auto status = itsm::evaluate(sla->def, *history, instant(now));
@@ -936,12 +987,7 @@ int itsm_ticket_replay(itsm_ticket** out, const itsm_workflow* wf, const char* i
     if (!live(wf)) return bad_handle(wf, "wf");
     if (int code = need_text(id, "id"); code != ITSM_OK) return code;
     if (!history_json) return set_error(ITSM_ENULL, "history_json: NULL");
-    json parsed;
-    try {
-      parsed = json::parse(std::string_view(history_json, len));
-    } catch (const json::parse_error& e) {
-      return set_error(ITSM_EPARSE, std::string("history_json: not JSON: ") + e.what());
-    }
+    const json parsed = itsm::detail::parse_json_text(std::string_view(history_json, len), "history_json");
     auto t = itsm::ticket::replay(wf->wf, id, parsed);
     if (!t) return from_error(t.error_value());
     *out = new itsm_ticket(std::move(*t));

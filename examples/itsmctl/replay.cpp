@@ -75,6 +75,11 @@ nlohmann::json refusal(const std::string& ticket, std::size_t line, itsm::errc c
 }  // namespace
 
 nlohmann::json apply_event(replay_state& st, const std::string& text, std::size_t line) {
+  try {
+    itsm::detail::check_json_text_limits(text, "event");
+  } catch (const itsm::detail::failure& f) {
+    return refusal("", line, f.code, f.what());
+  }
   const auto ev = nlohmann::json::parse(text, nullptr, false);
   if (ev.is_discarded() || !ev.is_object()) {
     return refusal("", line, itsm::errc::parse_error, "event: not a JSON object");
@@ -294,11 +299,12 @@ bool load_json_file(const std::string& path, const char* what, const char* who, 
     std::fprintf(stderr, "%s: cannot read %s '%s': %s\n", who, what, path.c_str(), why.c_str());
     return false;
   }
-  out = nlohmann::json::parse(text, nullptr, false);
-  if (out.is_discarded()) {
-    std::fprintf(stderr, "%s: %s '%s' is not JSON\n", who, what, path.c_str());
+  auto parsed = itsm::detail::capture<nlohmann::json>([&] { return itsm::detail::parse_json_text(text, what); });
+  if (!parsed) {
+    std::fprintf(stderr, "%s: '%s': %s\n", who, path.c_str(), parsed.error_value().message.c_str());
     return false;
   }
+  out = std::move(*parsed);
   return true;
 }
 

@@ -101,12 +101,11 @@ int workflow_validate(const std::vector<std::string>& args) {
     std::fprintf(stderr, "itsmctl workflow validate: cannot read '%s': %s\n", args[0].c_str(), why.c_str());
     return 2;
   }
-  const auto json = nlohmann::json::parse(text, nullptr, false);
-  if (json.is_discarded()) {
-    std::fprintf(stderr, "itsmctl workflow validate: '%s' is not JSON\n", args[0].c_str());
-    return 2;
+  auto def = itsm::workflow::parse(std::string_view(text));
+  if (!def && (def.error_value().code == itsm::errc::parse_error || def.error_value().code == itsm::errc::limit_exceeded)) {
+    std::fprintf(stderr, "itsmctl workflow validate: '%s': %s\n", args[0].c_str(), def.error_value().message.c_str());
+    return 2;  // not a JSON document we can read at all
   }
-  auto def = itsm::workflow::parse(json);
   if (!def) {
     std::printf("%s: error: %s\n", args[0].c_str(), def.error_value().message.c_str());
     return 1;

@@ -40,6 +40,7 @@ enum class errc : int {
   ambiguous = -19,               ///< move_to: more than one transition leads to that state
   not_found = -20,               ///< an unknown name: workflow, state, ticket
   tampered = -21,                ///< a hash-chained history that does not verify
+  limit_exceeded = -22,          ///< input beyond one of `itsm::limits` (the message names it)
 };
 
 /// A short, stable English name of a code (`"invalid_argument"`, ...).
@@ -67,6 +68,7 @@ inline const char* to_string(errc code) noexcept {
     case errc::ambiguous: return "ambiguous";
     case errc::not_found: return "not_found";
     case errc::tampered: return "tampered";
+    case errc::limit_exceeded: return "limit_exceeded";
   }
   return "unknown";
 }

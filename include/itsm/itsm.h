@@ -64,7 +64,8 @@ typedef enum itsm_error_code {
   ITSM_ESOD = -18,         /**< segregation of duties: this actor may not approve */
   ITSM_EAMBIGUOUS = -19,   /**< more than one transition leads to the requested state */
   ITSM_ENOT_FOUND = -20,   /**< an unknown name (workflow, state) */
-  ITSM_ETAMPERED = -21     /**< a hash-chained history that does not verify */
+  ITSM_ETAMPERED = -21,    /**< a hash-chained history that does not verify */
+  ITSM_ELIMIT = -22        /**< input beyond one of the limits (itsm_get_limits); the message names it */
 } itsm_error_code;
 
 /** The last error on the calling thread. Owned by the library: never free it. */
@@ -93,6 +94,29 @@ ITSM_API int itsm_version_number(void);
 
 /** Releases text the library returned through a `char **out`; NULL is accepted. */
 ITSM_API void itsm_free(void *text);
+
+/** Limits on what input can make the library do (README "Reliability"). Input beyond one is
+ *  refused with ITSM_ELIMIT and a message naming it ("limits.json_depth = 64"); nothing changes.
+ *  `size` must be sizeof(itsm_limits): the struct may grow at its end in later versions, and the
+ *  library reads and writes only the members the caller's size covers. */
+typedef struct itsm_limits {
+  size_t size;              /**< sizeof(itsm_limits), set by the caller */
+  size_t json_bytes;        /**< bytes of one JSON document (default 64 MiB) */
+  size_t json_depth;        /**< nesting of arrays/objects in JSON or in a field value (64; at most 1000) */
+  size_t field_bytes;       /**< one field value, id or comment, about its JSON length (1 MiB) */
+  size_t fields;            /**< fields on one ticket (1024) */
+  size_t history;           /**< history records of one ticket (1,000,000) */
+  size_t intervals_per_day; /**< working intervals on one calendar day (96) */
+  size_t holidays;          /**< holiday rules of one calendar (10,000) */
+  size_t overrides;         /**< override dates of one calendar (100,000) */
+} itsm_limits;
+
+/** Fills *out (set out->size first) with the limits in force. */
+ITSM_API int itsm_get_limits(itsm_limits *out);
+
+/** Replaces the process-wide limits; a zero member means that limit's default. Call it at
+ *  start-up: a thread parsing at the same moment may see some old and some new values. */
+ITSM_API int itsm_set_limits(const itsm_limits *limits);
 
 /* ------------------------------------------------------------------------------------------
  * Business calendars

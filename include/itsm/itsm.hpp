@@ -8,6 +8,7 @@
 #include "itsm/calendar.hpp"
 #include "itsm/change_schedule.hpp"
 #include "itsm/error.hpp"
+#include "itsm/limits.hpp"
 #include "itsm/links.hpp"
 #include "itsm/query.hpp"
 #include "itsm/sla.hpp"

@@ -237,8 +237,10 @@ class ticket {
                        bool check_roles);
   /// Fills `out` with `not_allowed_from_state`, the state and the transitions leaving it.
   void refuse_not_allowed(outcome& out, const std::string& why) const;
-  /// Fills `out` with `time_went_backwards` when `at` is older than the last record.
-  bool refuse_if_backwards(sys_seconds at, outcome& out) const;
+  /// Fills `out` and returns true when no record can be appended: the history is at its limit,
+  /// the comment is too long (`limit_exceeded`), or `at` is older than the last record
+  /// (`time_went_backwards`).
+  bool refuse_if_cannot_append(sys_seconds at, std::string_view comment, outcome& out) const;
   /// Records in `changes` each of `incoming`'s values that differs from the current fields.
   void collect_changes(const nlohmann::json& incoming, nlohmann::json& changes,
                        const nlohmann::json& skip = nlohmann::json()) const;

@@ -475,7 +475,67 @@ static void test_bad_handles(void) {
   itsm_free(NULL);
 }
 
+/* The limits: read, tightened, refused input names the limit, an older caller's smaller struct,
+ * bad arguments; then the defaults are put back. */
+static void test_limits(void) {
+  itsm_limits defaults, tight, small;
+  itsm_calendar *cal = NULL;
+  itsm_workflow *wf = NULL;
+  itsm_ticket *t = NULL;
+  const char *deep_cal = "{\"week\": {\"mon\": [[\"09:00\", \"17:00\"]]}, \"holidays\": [[[]]]}";
+  const itsm_actor ann = {"ann", NULL, 0, 0};
+  char *before = NULL, *after = NULL;
+  char big_notes[64];
+
+  memset(&defaults, 0, sizeof defaults);
+  defaults.size = sizeof defaults;
+  CHECK(itsm_get_limits(&defaults) == ITSM_OK);
+  CHECK(defaults.json_depth == 64 && defaults.fields == 1024 && defaults.history == 1000000);
+
+  tight = defaults;
+  tight.json_depth = 3;
+  tight.field_bytes = 16;
+  CHECK(itsm_set_limits(&tight) == ITSM_OK);
+  CHECK(itsm_calendar_from_json(&cal, deep_cal, strlen(deep_cal)) == ITSM_ELIMIT && cal == NULL);
+  CHECK(CONTAINS(itsm_error_last()->message, "limits.json_depth = 3"));
+  CHECK(itsm_workflow_builtin(&wf, "incident") == ITSM_OK);
+  CHECK(itsm_ticket_create(&t, wf, "INC1", &ann, 1772445600, "{\"short_description\": \"x\"}") == ITSM_OK);
+  CHECK(itsm_ticket_snapshot(t, &before) == ITSM_OK);
+  memset(big_notes, 0, sizeof big_notes);
+  snprintf(big_notes, sizeof big_notes, "{\"category\": \"%s\"}", "a-category-longer-than-16");
+  CHECK(itsm_ticket_update(t, &ann, 1772445660, big_notes, NULL) == ITSM_ELIMIT);
+  CHECK(CONTAINS(itsm_error_last()->message, "limits.field_bytes = 16"));
+  CHECK(itsm_ticket_update(t, &ann, 1772445660, "{\"category\": [[[[1]]]]}", NULL) == ITSM_ELIMIT);
+  CHECK(itsm_ticket_snapshot(t, &after) == ITSM_OK);
+  CHECK(before && after && strcmp(before, after) == 0);
+
+  /* A caller built against a header whose struct ended after json_depth. */
+  memset(&small, 0xff, sizeof small);
+  small.size = 3 * sizeof(size_t);
+  CHECK(itsm_get_limits(&small) == ITSM_OK);
+  CHECK(small.json_bytes == defaults.json_bytes && small.json_depth == 3);
+  CHECK(small.field_bytes == (size_t)-1); /* beyond the caller's size: untouched */
+  small.json_depth = 0;                   /* zero: the default */
+  CHECK(itsm_set_limits(&small) == ITSM_OK);
+  memset(&tight, 0, sizeof tight);
+  tight.size = sizeof tight;
+  CHECK(itsm_get_limits(&tight) == ITSM_OK);
+  CHECK(tight.json_depth == 64 && tight.field_bytes == 16);
+
+  CHECK(itsm_get_limits(NULL) == ITSM_ENULL);
+  CHECK(itsm_set_limits(NULL) == ITSM_ENULL);
+  small.size = 4;
+  CHECK(itsm_get_limits(&small) == ITSM_EINVAL && CONTAINS(itsm_error_last()->message, "limits.size"));
+  CHECK(itsm_set_limits(&defaults) == ITSM_OK);
+  CHECK(strcmp(itsm_strerror(ITSM_ELIMIT), "limit exceeded") == 0);
+  itsm_free(before);
+  itsm_free(after);
+  itsm_ticket_free(t);
+  itsm_workflow_free(wf);
+}
+
 int main(void) {
+  test_limits();
   test_calendar_options();
   test_sla();
   test_workflows();

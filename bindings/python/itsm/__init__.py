@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from . import _itsm
 from ._calendar import SLA, Calendar, SLAStatus
-from ._errors import CalendarError, Error, SLAError, TamperedError, TransitionRefused, WorkflowError
+from ._errors import (CalendarError, Error, SLAError, TamperedError, TransitionRefused, WorkflowError, get_limits,
+                      set_limits)
 from ._process import (Actor, ChainReport, GuardContext, Hooks, Outcome, Problem, Ticket, Workflow,
                        verify_history)
 
 __version__: str = _itsm.__version__
 __all__ = ["Calendar", "SLA", "SLAStatus", "Workflow", "Problem", "Ticket", "Actor", "Hooks", "GuardContext",
            "Outcome", "ChainReport", "verify_history", "Error", "CalendarError", "SLAError", "WorkflowError",
-           "TransitionRefused", "TamperedError", "__version__"]
+           "TransitionRefused", "TamperedError", "get_limits", "set_limits", "__version__"]

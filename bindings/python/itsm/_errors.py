@@ -87,3 +87,19 @@ def _load(core_class, spec: Union[str, dict], kind: type):
     """A core object from its JSON form, given as text or as a dict; refusals raise `kind`."""
     text = spec if isinstance(spec, str) else _json.dumps(spec)
     return _call(kind, core_class.from_json, text)
+
+
+def get_limits() -> dict:
+    """The limits in force (README "Reliability"): json_bytes, json_depth, field_bytes, fields,
+    history, intervals_per_day, holidays, overrides. Input beyond one raises an Error whose
+    `.reason` is "limit_exceeded" and whose message names the limit."""
+    return dict(_itsm.get_limits())
+
+
+def set_limits(**limits: int) -> None:
+    """Changes some limits for the whole process (others keep their values; 0 restores a
+    default; json_depth is capped at 1000). Meant for start-up, before other threads parse."""
+    for name, value in limits.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise TypeError(f"{name}: expected a non-negative int, got {value!r}")
+    _call(Error, _itsm.set_limits, limits)

@@ -332,7 +332,7 @@ class Ticket:
         if hooks is not None:
             hooks._running.append(self)
         try:
-            j = _json.loads(_call(WorkflowError, self._core.apply, *args))
+            j = _json.loads(_call(TransitionRefused, self._core.apply, *args))
         finally:
             if hooks is not None:
                 hooks._running.pop()

@@ -6,6 +6,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <map>
+
 #include "itsm/itsm.hpp"
 
 namespace py = pybind11;
@@ -86,12 +88,10 @@ itsm::result<std::int64_t> seconds_of(const itsm::result<itsm::sys_seconds>& r) 
   return r->time_since_epoch().count();
 }
 
-itsm::sys_seconds instant(std::int64_t s) { return from_epoch(s); }
 
+/// JSON text from the package, within the library's limits (depth and size).
 nlohmann::json parse_json_arg(const std::string& text, const char* what) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded()) raise(itsm::error{itsm::errc::parse_error, std::string(what) + ": not JSON"});
-  return j;
+  return unwrap(itsm::detail::capture<nlohmann::json>([&] { return itsm::detail::parse_json_text(text, what); }));
 }
 
 /// A workflow as Python holds it (pybind11 cannot hold a shared_ptr to const).
@@ -213,8 +213,7 @@ PYBIND11_MODULE(_itsm, m) {
       .def_static("from_json", [](const std::string& text) { return unwrap(itsm::sla_definition::from_json(text)); })
       .def_readonly("name", &itsm::sla_definition::name)
       .def("evaluate_json", [](const itsm::sla_definition& def, const std::string& history, std::int64_t now) {
-        auto parsed = nlohmann::json::parse(history, nullptr, false);
-        if (parsed.is_discarded()) raise(itsm::error{itsm::errc::parse_error, "history: not JSON"});
+        const auto parsed = parse_json_arg(history, "history");
         const auto events = unwrap(itsm::sla_history_from_json(parsed));
         return itsm::to_json(unwrap(itsm::evaluate(def, events, from_epoch(now)))).dump();
       });
@@ -266,7 +265,7 @@ PYBIND11_MODULE(_itsm, m) {
                      const std::vector<std::string>& roles, bool check_roles, std::int64_t at,
                      const std::string& fields, const std::string& comment) {
                     return py_ticket{unwrap(itsm::ticket::create(wf.ptr, id, make_actor(actor, roles, check_roles),
-                                                                 instant(at), parse_json_arg(fields, "fields"),
+                                                                 from_epoch(at), parse_json_arg(fields, "fields"),
                                                                  comment))};
                   })
       .def_static("restore",
@@ -287,11 +286,11 @@ PYBIND11_MODULE(_itsm, m) {
              const auto f = parse_json_arg(fields, "fields");
              busy_scope busy(pt);
              itsm::ticket& t = pt.t;
-             if (kind == "fire") return outcome_text(t.fire(name, who, instant(at), f, comment, hooks_of(host)));
-             if (kind == "move_to") return outcome_text(t.move_to(name, who, instant(at), f, comment, hooks_of(host)));
-             if (kind == "approve") return outcome_text(t.approve(who, instant(at), comment, hooks_of(host)));
-             if (kind == "reject") return outcome_text(t.reject(who, instant(at), f, comment, hooks_of(host)));
-             if (kind == "update") return outcome_text(t.update(who, instant(at), f, comment));
+             if (kind == "fire") return outcome_text(t.fire(name, who, from_epoch(at), f, comment, hooks_of(host)));
+             if (kind == "move_to") return outcome_text(t.move_to(name, who, from_epoch(at), f, comment, hooks_of(host)));
+             if (kind == "approve") return outcome_text(t.approve(who, from_epoch(at), comment, hooks_of(host)));
+             if (kind == "reject") return outcome_text(t.reject(who, from_epoch(at), f, comment, hooks_of(host)));
+             if (kind == "update") return outcome_text(t.update(who, from_epoch(at), f, comment));
              raise(itsm::error{itsm::errc::invalid_argument, "kind: unknown '" + kind + "'"});
            },
            py::arg("kind"), py::arg("name"), py::arg("actor"), py::arg("roles"), py::arg("check_roles"), py::arg("at"),
@@ -316,12 +315,36 @@ PYBIND11_MODULE(_itsm, m) {
       .def("snapshot", [](const py_ticket& pt) { return pt.t.snapshot().dump(); })
       .def("export_history", [](const py_ticket& pt) { return pt.t.export_history(); })
       .def("sla", [](const py_ticket& pt, const itsm::sla_definition& def, std::int64_t now) {
-        return itsm::to_json(unwrap(itsm::evaluate(def, pt.t.sla_history(), instant(now)))).dump();
+        return itsm::to_json(unwrap(itsm::evaluate(def, pt.t.sla_history(), from_epoch(now)))).dump();
       });
 
   m.def("verify_history", [](const std::string& jsonl) {
     const auto report = unwrap(itsm::verify_history(jsonl));
     return std::make_pair(report.records, report.tickets);
+  });
+  m.def("get_limits", [] {
+    const auto l = itsm::get_limits();
+    return std::map<std::string, std::size_t>{{"json_bytes", l.json_bytes}, {"json_depth", l.json_depth},
+                                              {"field_bytes", l.field_bytes}, {"fields", l.fields},
+                                              {"history", l.history}, {"intervals_per_day", l.intervals_per_day},
+                                              {"holidays", l.holidays}, {"overrides", l.overrides}};
+  });
+  m.def("set_limits", [](const std::map<std::string, std::size_t>& values) {
+    auto l = itsm::get_limits();
+    for (const auto& [name, value] : values) {
+      std::size_t* slot = name == "json_bytes"          ? &l.json_bytes
+                          : name == "json_depth"        ? &l.json_depth
+                          : name == "field_bytes"       ? &l.field_bytes
+                          : name == "fields"            ? &l.fields
+                          : name == "history"           ? &l.history
+                          : name == "intervals_per_day" ? &l.intervals_per_day
+                          : name == "holidays"          ? &l.holidays
+                          : name == "overrides"         ? &l.overrides
+                                                        : nullptr;
+      if (!slot) raise(itsm::error{itsm::errc::invalid_argument, "set_limits: unknown limit '" + name + "'"});
+      *slot = value;
+    }
+    itsm::set_limits(l);
   });
   m.def("errc_name", [](int code) { return std::string(itsm::to_string(static_cast<itsm::errc>(code))); });
 }

@@ -24,6 +24,7 @@ inline int parse_weekday(const json& j, const std::string& field) {
 /// `[["08:00","12:00"], ...]`: sorted by open, checked for overlaps and empty intervals.
 inline std::vector<day_interval> parse_intervals(const json& j, const std::string& field) {
   if (!j.is_array()) wrong_type(field, "an array of [open, close] pairs", j);
+  need_at_most(j.size(), limits_now().intervals_per_day, "intervals_per_day", field, "intervals");
   std::vector<day_interval> out;
   for (std::size_t i = 0; i < j.size(); ++i) {
     const std::string f = field + "[" + std::to_string(i) + "]";
@@ -138,12 +139,14 @@ inline calendar_spec parse_calendar(const json& j, const std::string& field) {
   if (j.contains("holidays")) {
     const json& hs = j["holidays"];
     if (!hs.is_array()) wrong_type(field + ".holidays", "an array", hs);
+    need_at_most(hs.size(), limits_now().holidays, "holidays", field + ".holidays", "holiday rules");
     for (std::size_t i = 0; i < hs.size(); ++i)
       spec.holidays.push_back(parse_holiday(hs[i], field + ".holidays[" + std::to_string(i) + "]"));
   }
   if (j.contains("overrides")) {
     const json& os = j["overrides"];
     need_object(os, field + ".overrides");
+    need_at_most(os.size(), limits_now().overrides, "overrides", field + ".overrides", "dates");
     for (auto it = os.begin(); it != os.end(); ++it) {
       const std::string f = field + ".overrides." + it.key();
       spec.overrides[parse_date(it.key(), f)] = parse_intervals(it.value(), f);

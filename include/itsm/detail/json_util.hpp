@@ -7,10 +7,14 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
 #include "itsm/error.hpp"
+#include "itsm/limits.hpp"
 
 namespace itsm {
 inline namespace v1 {
@@ -25,13 +29,95 @@ inline const json& empty_json_object() {
   return empty;
 }
 
-/// Parses JSON text; `what` names the document in the error (`calendar`, `query`, ...).
+/// The deepest nesting of arrays and objects in JSON text, by a scan that skips strings. Run
+/// before parsing: the parser and everything that later walks the value would otherwise recurse
+/// as deep as the text goes. Malformed text is the parser's to report.
+inline std::size_t json_text_depth(std::string_view text) noexcept {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > deepest) deepest = depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+/// Fails with `limit_exceeded` when `text` is longer or nested deeper than the limits allow.
+inline void check_json_text_limits(std::string_view text, const std::string& what) {
+  const auto& lim = limits_now();
+  const std::size_t max_bytes = lim.json_bytes.load(std::memory_order_relaxed);
+  if (text.size() > max_bytes) {
+    fail(errc::limit_exceeded,
+         limit_message(what + ": " + std::to_string(text.size()) + " bytes of JSON", "json_bytes", max_bytes));
+  }
+  const std::size_t max_depth = lim.json_depth.load(std::memory_order_relaxed);
+  if (const std::size_t d = json_text_depth(text); d > max_depth) {
+    fail(errc::limit_exceeded, limit_message(what + ": JSON nested " + std::to_string(d) + " deep", "json_depth",
+                                             max_depth));
+  }
+}
+
+/// Parses JSON text within the limits; `what` names the document in the error (`calendar`,
+/// `query`, ...). Every JSON text itsm accepts goes through here.
 inline json parse_json_text(std::string_view text, const std::string& what) {
+  check_json_text_limits(text, what);
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     fail(errc::parse_error, what + ": not valid JSON: " + e.what());
   }
+}
+
+/// Fails with `limit_exceeded` when a list in the input holds more than the limit `name` allows.
+inline void need_at_most(std::size_t count, const std::atomic<std::size_t>& limit, const char* name,
+                         const std::string& field, const char* what) {
+  if (const std::size_t max = limit.load(std::memory_order_relaxed); count > max) {
+    fail(errc::limit_exceeded, limit_message(field + ": " + std::to_string(count) + " " + what, name, max));
+  }
+}
+
+/// Size (about its JSON text length) and depth of a value built in memory (a C++ caller's
+/// fields), walked without recursion.
+struct json_extent {
+  std::size_t bytes = 0;
+  std::size_t depth = 0;
+};
+inline json_extent measure_json(const json& root) {
+  json_extent out;
+  std::vector<std::pair<const json*, std::size_t>> todo{{&root, 1}};
+  while (!todo.empty()) {
+    const auto [j, depth] = todo.back();
+    todo.pop_back();
+    if (j->is_object()) {
+      out.depth = std::max(out.depth, depth);
+      out.bytes += 2;
+      for (auto it = j->begin(); it != j->end(); ++it) {
+        out.bytes += it.key().size() + 4;
+        todo.emplace_back(&it.value(), depth + 1);
+      }
+    } else if (j->is_array()) {
+      out.depth = std::max(out.depth, depth);
+      out.bytes += 2;
+      for (const auto& v : *j) {
+        out.bytes += 1;
+        todo.emplace_back(&v, depth + 1);
+      }
+    } else if (j->is_string()) {
+      out.bytes += j->get_ref<const std::string&>().size() + 2;
+    } else {
+      out.bytes += 8;
+    }
+  }
+  return out;
 }
 
 inline const char* json_type_name(const json& j) { return j.type_name(); }

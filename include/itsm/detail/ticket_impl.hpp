@@ -77,6 +77,39 @@ inline const std::string zero_hash(64, '0');
 
 namespace detail {
 /// Checks incoming fields against the workflow's declarations; fills `out` on a refusal.
+/// Refuses (limit_exceeded) a field value larger or deeper than the limits; scalars cost a
+/// comparison, containers a walk.
+inline bool field_value_within_limits(const std::string& key, const json& v, outcome& out) {
+  const auto& lim = limits_now();
+  const std::size_t max_bytes = lim.field_bytes.load(std::memory_order_relaxed);
+  json_extent e;
+  if (v.is_string()) {
+    e.bytes = v.get_ref<const std::string&>().size();
+  } else if (v.is_structured()) {
+    e = measure_json(v);
+  }
+  if (e.bytes > max_bytes) {
+    out.code = errc::limit_exceeded;
+    out.message = limit_message("fields." + key + ": about " + std::to_string(e.bytes) + " bytes", "field_bytes", max_bytes);
+    return false;
+  }
+  if (const std::size_t max_depth = lim.json_depth.load(std::memory_order_relaxed); e.depth > max_depth) {
+    out.code = errc::limit_exceeded;
+    out.message = limit_message("fields." + key + ": nested " + std::to_string(e.depth) + " deep", "json_depth", max_depth);
+    return false;
+  }
+  return true;
+}
+
+/// Refuses (limit_exceeded) a ticket whose fields after a change would be too many.
+inline bool fields_within_limit(const json& after, outcome& out) {
+  const std::size_t max = limits_now().fields.load(std::memory_order_relaxed);
+  if (after.size() <= max) return true;
+  out.code = errc::limit_exceeded;
+  out.message = limit_message("fields: the change leaves " + std::to_string(after.size()) + " fields", "fields", max);
+  return false;
+}
+
 inline bool validate_fields(const workflow& wf, const json& fields, outcome& out) {
   if (fields.is_null()) return true;
   if (!fields.is_object()) {
@@ -84,10 +117,17 @@ inline bool validate_fields(const workflow& wf, const json& fields, outcome& out
     out.message = "fields: expected an object of field values, got " + std::string(fields.type_name());
     return false;
   }
+  const auto& lim = limits_now();
+  if (const std::size_t max = lim.fields.load(std::memory_order_relaxed); fields.size() > max) {
+    out.code = errc::limit_exceeded;
+    out.message = limit_message("fields: " + std::to_string(fields.size()) + " fields", "fields", max);
+    return false;
+  }
   const auto& def = wf.definition();
   for (auto it = fields.begin(); it != fields.end(); ++it) {
     const std::string& key = it.key();
     const json& v = it.value();
+    if (!field_value_within_limits(key, v, out)) return false;
     if (def.fields) {
       const field_def* f = wf.field(key);
       if (f == nullptr) {
@@ -123,7 +163,19 @@ inline int compute_priority(const workflow& wf, const json& fields) {
 }
 }  // namespace detail
 
-inline bool ticket::refuse_if_backwards(sys_seconds at, outcome& out) const {
+inline bool ticket::refuse_if_cannot_append(sys_seconds at, std::string_view comment, outcome& out) const {
+  const auto& lim = detail::limits_now();
+  if (const std::size_t max = lim.history.load(std::memory_order_relaxed); history_.size() >= max) {
+    out.code = errc::limit_exceeded;
+    out.message = detail::limit_message("ticket " + id_ + ": its history holds " + std::to_string(history_.size()) +
+                                            " records already", "history", max);
+    return true;
+  }
+  if (const std::size_t max = lim.field_bytes.load(std::memory_order_relaxed); comment.size() > max) {
+    out.code = errc::limit_exceeded;
+    out.message = detail::limit_message("comment: " + std::to_string(comment.size()) + " bytes", "field_bytes", max);
+    return true;
+  }
   if (history_.empty() || at >= history_.back().at) return false;
   out.code = errc::time_went_backwards;
   out.message = "time_went_backwards: " + detail::format_utc(at) + " is before the ticket's last record (" +
@@ -191,6 +243,12 @@ inline result<ticket> ticket::create(workflow_ptr wf, std::string id, const acto
   return detail::capture<ticket>([&]() -> ticket {
     if (!wf) detail::fail(errc::invalid_argument, "workflow: null workflow pointer");
     if (id.empty()) detail::fail(errc::invalid_argument, "ticket: the id is empty");
+    if (const std::size_t max = detail::limits_now().field_bytes.load(std::memory_order_relaxed);
+        id.size() > max || comment.size() > max) {
+      detail::fail(errc::limit_exceeded, detail::limit_message(id.size() > max ? "ticket: the id is " + std::to_string(id.size()) + " bytes"
+                                                                                : "comment: " + std::to_string(comment.size()) + " bytes",
+                                                               "field_bytes", max));
+    }
     ticket t;
     t.wf_ = std::move(wf);
     t.id_ = std::move(id);
@@ -223,7 +281,7 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
                              std::string_view comment, const hooks* host, check_mode mode) {
   outcome out;
   const transition_def& tr = wf_->transition(t);
-  if (refuse_if_backwards(at, out)) return out;
+  if (refuse_if_cannot_append(at, comment, out)) return out;
   if (mode == check_mode::full && who.check_roles && !tr.roles.empty()) {
     bool ok = false;
     for (const auto& r : tr.roles) ok = ok || who.has_role(r);
@@ -285,6 +343,7 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
   collect_changes(tr.set, changes);
   const bool fields_change = !changes.is_null();
   nlohmann::json new_fields = fields_change ? fields_with(changes) : nlohmann::json();
+  if (fields_change && !detail::fields_within_limit(new_fields, out)) return out;
   if (mode == check_mode::full && !tr.guards.empty()) {
     const nlohmann::json& after = fields_change ? new_fields : this->fields();
     for (const auto& g : tr.guards) {
@@ -410,7 +469,7 @@ inline outcome ticket::add_approval(workflow::index t, const actor& who, sys_sec
   outcome out;
   const auto& tr = wf_->transition(t);
   const auto& rule = *tr.approvals;
-  if (refuse_if_backwards(at, out)) return out;
+  if (refuse_if_cannot_append(at, comment, out)) return out;
   if (check_roles && who.check_roles && !who.has_role(rule.role)) {
     out.code = errc::role_denied;
     out.message = "role_denied: approving '" + tr.id + "' needs the role '" + rule.role + "'; '" + who.name +
@@ -534,7 +593,7 @@ inline outcome ticket::reject(const actor& who, sys_seconds at, const nlohmann::
 inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::json& fields,
                               std::string_view comment) {
   outcome out;
-  if (refuse_if_backwards(at, out)) return out;
+  if (refuse_if_cannot_append(at, comment, out)) return out;
   if (is_terminal()) {
     out.code = errc::not_allowed_from_state;
     out.state = state();
@@ -550,6 +609,7 @@ inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::
     return out;
   }
   nlohmann::json new_fields = fields_with(changes);
+  if (!detail::fields_within_limit(new_fields, out)) return out;
   for (const auto& f : wf_->state(state_).required_fields) {
     if (!detail::is_present(detail::find_field(new_fields, f))) out.missing.push_back(f);
   }
@@ -758,6 +818,10 @@ inline result<ticket> ticket::restore(workflow_ptr wf, const nlohmann::json& j) 
     }
     const auto& h = j["history"];
     if (!h.is_array() || h.empty()) detail::wrong_type("snapshot.history", "a non-empty array of records", h);
+    if (const std::size_t max = detail::limits_now().history.load(std::memory_order_relaxed); h.size() > max) {
+      detail::fail(errc::limit_exceeded,
+                   detail::limit_message("snapshot.history: " + std::to_string(h.size()) + " records", "history", max));
+    }
     for (std::size_t i = 0; i < h.size(); ++i) {
       const std::string f = "snapshot.history[" + std::to_string(i) + "]";
       auto r = detail::parse_record(*wf, h[i], f);
@@ -862,6 +926,7 @@ inline result<chain_report> verify_history(std::string_view text) {
       ++line_no;
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
       const std::string where = "line " + std::to_string(line_no);
+      detail::check_json_text_limits(line, where);
       nlohmann::json j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
       if (j.is_discarded() || !j.is_object()) detail::fail(errc::tampered, where + ": not a JSON object");
       for (const char* k : {"ticket", "seq", "prev", "hash"}) {

@@ -601,7 +601,8 @@ inline const std::vector<workflow_ptr>& builtin_workflows() {
   static const std::vector<workflow_ptr> all = [] {
     std::vector<workflow_ptr> v;
     for (const auto& entry : builtin_workflow_data) {
-      auto wf = workflow::from_json(std::string_view(entry.json));
+      // Our own text: parsed without the caller's limits, which may be set tighter than it needs.
+      auto wf = workflow::from_json(nlohmann::json::parse(std::string_view(entry.json)));
       if (!wf) throw std::logic_error("built-in workflow '" + std::string(entry.name) + "' is invalid: " + wf.error_value().message);
       v.push_back(std::move(*wf));
     }

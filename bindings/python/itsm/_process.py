@@ -36,6 +36,7 @@ class Workflow:
     """
 
     def __init__(self, core: "_itsm.Workflow"):
+        """Internal: use `builtin`, `from_json` or `load`."""
         self._core = core
 
     @classmethod
@@ -264,6 +265,7 @@ class Ticket:
     """
 
     def __init__(self, core: "_itsm.Ticket"):
+        """Internal: use `create`, `restore` or `replay`."""
         self._core = core
 
     @classmethod

@@ -401,6 +401,38 @@ int text_out(const H* h, const char* arg, char** out, F&& make) {
 
 }  // namespace
 
+namespace {
+/// One member of itsm_limits and its itsm::limits twin; a caller's struct covers it when its
+/// `size` reaches past the member's end.
+struct limit_member {
+  std::size_t offset;
+  size_t itsm_limits::*c;
+  std::size_t itsm::limits::*cpp;
+  bool covered_by(std::size_t size) const { return offset + sizeof(size_t) <= size; }
+};
+#define ITSM_LIMIT_MEMBER(m) limit_member{offsetof(itsm_limits, m), &itsm_limits::m, &itsm::limits::m}
+const limit_member limit_members[] = {
+    ITSM_LIMIT_MEMBER(json_bytes),        ITSM_LIMIT_MEMBER(json_depth), ITSM_LIMIT_MEMBER(field_bytes),
+    ITSM_LIMIT_MEMBER(fields),            ITSM_LIMIT_MEMBER(history),    ITSM_LIMIT_MEMBER(intervals_per_day),
+    ITSM_LIMIT_MEMBER(holidays),          ITSM_LIMIT_MEMBER(overrides)};
+#undef ITSM_LIMIT_MEMBER
+static_assert(sizeof(itsm_limits) == sizeof(size_t) * (1 + std::size(limit_members)),
+              "every itsm_limits member is in limit_members");
+
+int check_limits_size(std::size_t size) {
+  return size < offsetof(itsm_limits, json_bytes) + sizeof(size_t)
+             ? set_error(ITSM_EINVAL, "limits.size: " + std::to_string(size) + " is not sizeof(itsm_limits)")
+             : ITSM_OK;
+}
+}  // namespace
+
+namespace {
+const std::vector<std::string>& builtin_names() {
+  static const std::vector<std::string> names = itsm::builtin_workflow_names();
+  return names;
+}
+}  // namespace
+
 extern "C" {
 
 const itsm_error* itsm_error_last(void) { return &slot().view; }
@@ -440,30 +472,6 @@ int itsm_version_number(void) { return ITSM_VERSION_NUMBER; }
 
 void itsm_free(void* text) { std::free(text); }
 
-namespace {
-/// One member of itsm_limits and its itsm::limits twin; a caller's struct covers it when its
-/// `size` reaches past the member's end.
-struct limit_member {
-  std::size_t offset;
-  size_t itsm_limits::*c;
-  std::size_t itsm::limits::*cpp;
-  bool covered_by(std::size_t size) const { return offset + sizeof(size_t) <= size; }
-};
-#define ITSM_LIMIT_MEMBER(m) limit_member{offsetof(itsm_limits, m), &itsm_limits::m, &itsm::limits::m}
-const limit_member limit_members[] = {
-    ITSM_LIMIT_MEMBER(json_bytes),        ITSM_LIMIT_MEMBER(json_depth), ITSM_LIMIT_MEMBER(field_bytes),
-    ITSM_LIMIT_MEMBER(fields),            ITSM_LIMIT_MEMBER(history),    ITSM_LIMIT_MEMBER(intervals_per_day),
-    ITSM_LIMIT_MEMBER(holidays),          ITSM_LIMIT_MEMBER(overrides)};
-#undef ITSM_LIMIT_MEMBER
-static_assert(sizeof(itsm_limits) == sizeof(size_t) * (1 + std::size(limit_members)),
-              "every itsm_limits member is in limit_members");
-
-int check_limits_size(std::size_t size) {
-  return size < offsetof(itsm_limits, json_bytes) + sizeof(size_t)
-             ? set_error(ITSM_EINVAL, "limits.size: " + std::to_string(size) + " is not sizeof(itsm_limits)")
-             : ITSM_OK;
-}
-}  // namespace
 
 int itsm_get_limits(itsm_limits* out) {
   return guarded([&] {
@@ -639,12 +647,6 @@ int itsm_workflow_builtin(itsm_workflow** out, const char* name) {
   });
 }
 
-namespace {
-const std::vector<std::string>& builtin_names() {
-  static const std::vector<std::string> names = itsm::builtin_workflow_names();
-  return names;
-}
-}  // namespace
 
 size_t itsm_workflow_builtin_count(void) {
   try {

@@ -465,6 +465,11 @@ TEST_CASE("snapshots: restore checks everything, refuses what does not fit") {
   broken([](json& s) { s["priority"] = 4; }, "snapshot.priority: 4 disagrees with the fields");
   broken([](json& s) { s["fields"]["colour"] = "red"; }, "fields.colour: not a field");
   broken([](json& s) { s["extra"] = 1; }, "snapshot: unknown key 'extra'");
+  // Found by the snapshot fuzzer: fields edited without the history (or the reverse).
+  broken([](json& s) { s["fields"]["urgency"] = 2; s["priority"] = 1; },
+         "snapshot.fields.urgency: 2, but the history's changes give 1");
+  broken([](json& s) { s["fields"]["caller"] = "mallory"; }, "snapshot.fields.caller: \"mallory\", but the history's changes give nothing");
+  broken([](json& s) { s["history"][0]["changes"].erase("impact"); }, "snapshot.fields.impact: 1, but the history's changes give nothing");
   broken([](json& s) { s["history"] = json::array(); }, "snapshot.history: expected a non-empty array");
   CHECK(ticket::restore(wf, std::string_view("{oops")).error_value().code == errc::parse_error);
   auto replayed = ticket::replay(wf, "INC9", json::array({good["history"][1]}));

@@ -57,10 +57,10 @@ inline bool rule_date_in_year(const holiday_rule& r, int year, std::int64_t& out
       return true;
     }
     case holiday_rule::yearly: {
-      const date::year_month_day ymd{date::year{year}, date::month{unsigned(r.month)},
-                                     date::day{unsigned(r.day_of_month)}};
+      const ::date::year_month_day ymd{::date::year{year}, ::date::month{unsigned(r.month)},
+                                     ::date::day{unsigned(r.day_of_month)}};
       if (!ymd.ok()) return false;
-      out = date::sys_days{ymd}.time_since_epoch().count();
+      out = ::date::sys_days{ymd}.time_since_epoch().count();
       return true;
     }
     case holiday_rule::nth_weekday: {

@@ -835,6 +835,34 @@ inline result<ticket> ticket::restore(workflow_ptr wf, const nlohmann::json& j) 
       }
       t.history_.push_back(std::move(r));
     }
+    // The fields are what the history's changes add up to; a snapshot edited in one place
+    // and not the other is refused rather than restored into a ticket that contradicts itself.
+    nlohmann::json folded = nlohmann::json::object();
+    for (const auto& r : t.history_) {
+      if (!r.changes.is_object()) continue;
+      for (auto it = r.changes.begin(); it != r.changes.end(); ++it) {
+        if (it.value().is_null()) folded.erase(it.key());
+        else folded[it.key()] = it.value();
+      }
+    }
+    if (folded != t.fields()) {
+      std::string key;  // the first field on which they differ, looked for from both sides
+      const nlohmann::json* sides[] = {&folded, &t.fields()};
+      for (int side = 0; side < 2 && key.empty(); ++side) {
+        const nlohmann::json& mine = *sides[side];
+        const nlohmann::json& theirs = *sides[1 - side];
+        for (auto it = mine.begin(); it != mine.end() && key.empty(); ++it) {
+          const auto* other = detail::find_field(theirs, it.key());
+          if (!other || *other != it.value()) key = it.key();
+        }
+      }
+      const auto* in_history = detail::find_field(folded, key);
+      const auto* in_snapshot = detail::find_field(t.fields(), key);
+      detail::fail(errc::invalid_argument,
+                   "snapshot.fields." + key + ": " + (in_snapshot ? detail::quoted(*in_snapshot) : std::string("absent")) +
+                       ", but the history's changes give " +
+                       (in_history ? detail::quoted(*in_history) : std::string("nothing")));
+    }
     if (t.history_.back().to != t.state_) {
       detail::fail(errc::invalid_argument, "snapshot.state: '" + t.state() + "' but the history ends in '" +
                                                wf->state(t.history_.back().to).id + "'");

@@ -236,7 +236,7 @@ inline std::string transition_where(const transition_def& t, std::size_t i) {
 inline std::vector<std::vector<int>> default_priority_matrix() {
   std::vector<std::vector<int>> m(5, std::vector<int>(5));
   for (int i = 1; i <= 5; ++i)
-    for (int u = 1; u <= 5; ++u) m[i - 1][u - 1] = (i + u) / 2;
+    for (int u = 1; u <= 5; ++u) m[static_cast<std::size_t>(i - 1)][static_cast<std::size_t>(u - 1)] = (i + u) / 2;
   return m;
 }
 

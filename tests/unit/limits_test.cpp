@@ -165,3 +165,13 @@ TEST_CASE("creating a ticket: id, comment and fields within the limits") {
   REQUIRE(!long_field);
   CHECK_THAT(long_field.error_value().message, Catch::Contains("fields.short_description"));
 }
+
+TEST_CASE("numbers beyond a double are a parse error, not an exception (found by the snapshot fuzzer)") {
+  auto cal = itsm::calendar::from_json(R"({"week": 2e308})");
+  REQUIRE(!cal);
+  CHECK(cal.error_value().code == errc::parse_error);
+  auto t = itsm::ticket::restore(*itsm::builtin_workflow("incident"), std::string_view(R"({"history": 1e400})"));
+  REQUIRE(!t);
+  CHECK(t.error_value().code == errc::parse_error);
+  CHECK_THAT(t.error_value().message, Catch::Contains("snapshot: not valid JSON"));
+}

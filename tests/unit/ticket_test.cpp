@@ -469,7 +469,9 @@ TEST_CASE("snapshots: restore checks everything, refuses what does not fit") {
   broken([](json& s) { s["fields"]["urgency"] = 2; s["priority"] = 1; },
          "snapshot.fields.urgency: 2, but the history's changes give 1");
   broken([](json& s) { s["fields"]["caller"] = "mallory"; }, "snapshot.fields.caller: \"mallory\", but the history's changes give nothing");
-  broken([](json& s) { s["history"][0]["changes"].erase("impact"); }, "snapshot.fields.impact: 1, but the history's changes give nothing");
+  broken([](json& s) { s["history"][1]["changes"]["category"] = "network"; },
+         "snapshot.fields.category: absent, but the history's changes give \"network\"");
+  broken([](json& s) { s["history"][1]["priority"] = 3; }, "snapshot.history[1].priority: 3, but the fields at that point give 1");
   broken([](json& s) { s["history"] = json::array(); }, "snapshot.history: expected a non-empty array");
   CHECK(ticket::restore(wf, std::string_view("{oops")).error_value().code == errc::parse_error);
   auto replayed = ticket::replay(wf, "INC9", json::array({good["history"][1]}));

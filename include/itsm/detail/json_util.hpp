@@ -72,7 +72,7 @@ inline json parse_json_text(std::string_view text, const std::string& what) {
   check_json_text_limits(text, what);
   try {
     return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
     fail(errc::parse_error, what + ": not valid JSON: " + e.what());
   }
 }

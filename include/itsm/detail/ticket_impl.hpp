@@ -837,12 +837,20 @@ inline result<ticket> ticket::restore(workflow_ptr wf, const nlohmann::json& j) 
     }
     // The fields are what the history's changes add up to; a snapshot edited in one place
     // and not the other is refused rather than restored into a ticket that contradicts itself.
+    // Each record's priority is the one its fields give at that point.
     nlohmann::json folded = nlohmann::json::object();
-    for (const auto& r : t.history_) {
-      if (!r.changes.is_object()) continue;
-      for (auto it = r.changes.begin(); it != r.changes.end(); ++it) {
-        if (it.value().is_null()) folded.erase(it.key());
-        else folded[it.key()] = it.value();
+    for (std::size_t i = 0; i < t.history_.size(); ++i) {
+      const auto& r = t.history_[i];
+      if (r.changes.is_object()) {
+        for (auto it = r.changes.begin(); it != r.changes.end(); ++it) {
+          if (it.value().is_null()) folded.erase(it.key());
+          else folded[it.key()] = it.value();
+        }
+      }
+      if (const int p = detail::compute_priority(*wf, folded); p != r.priority) {
+        detail::fail(errc::invalid_argument, "snapshot.history[" + std::to_string(i) + "].priority: " +
+                                                 std::to_string(r.priority) + ", but the fields at that point give " +
+                                                 std::to_string(p));
       }
     }
     if (folded != t.fields()) {

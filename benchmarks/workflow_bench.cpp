@@ -47,7 +47,8 @@ BENCHMARK(BM_fire_with_role_check);
 
 /// The same fires through the C ABI (itsm_ticket_fire): the actor converted from its C form,
 /// the outcome turned into a code and the thread-local last error. Compare with the above.
-void BM_c_abi_fire_with_role_check(benchmark::State& state) {
+template <bool with_handle>
+void BM_c_abi_fire(benchmark::State& state) {
   const auto wf = itsm::builtin_workflow("incident").value();
   const std::string snapshot = fresh_incident(wf).snapshot().dump();
   itsm_workflow* cwf = nullptr;
@@ -61,11 +62,17 @@ void BM_c_abi_fire_with_role_check(benchmark::State& state) {
   }
   const char* const roles[] = {"caller", "support"};
   const itsm_actor agent{"sue", roles, 2, 0};
+  itsm_actor_handle* handle = nullptr;
+  if (itsm_actor_new(&handle, &agent) != ITSM_OK) {
+    state.SkipWithError(itsm_error_last()->message);
+    return;
+  }
   std::int64_t now = 10;
   std::size_t n = 0;
   for (auto _ : state) {
-    const int rc = itsm_ticket_fire(t, (n & 1) == 0 ? "hold" : "start", &agent, 1772445600 + ++now, nullptr,
-                                    nullptr, nullptr);
+    const char* transition = (n & 1) == 0 ? "hold" : "start";
+    const int rc = with_handle ? itsm_ticket_fire_as(t, transition, handle, 1772445600 + ++now, nullptr, nullptr, nullptr)
+                               : itsm_ticket_fire(t, transition, &agent, 1772445600 + ++now, nullptr, nullptr, nullptr);
     benchmark::DoNotOptimize(rc);
     if ((++n & 63) == 0) {
       itsm_ticket_free(t);
@@ -77,8 +84,14 @@ void BM_c_abi_fire_with_role_check(benchmark::State& state) {
   itsm_ticket_free(t);
   itsm_ticket_free(start);
   itsm_workflow_free(cwf);
+  itsm_actor_free(handle);
 }
+/// itsm_ticket_fire from a C actor, converted on every call.
+void BM_c_abi_fire_with_role_check(benchmark::State& state) { BM_c_abi_fire<false>(state); }
 BENCHMARK(BM_c_abi_fire_with_role_check);
+/// itsm_ticket_fire_as with an itsm_actor_handle made once.
+void BM_c_abi_fire_as_with_role_check(benchmark::State& state) { BM_c_abi_fire<true>(state); }
+BENCHMARK(BM_c_abi_fire_as_with_role_check);
 
 /// The refusal path: a role the transition does not allow (the outcome carries a message).
 void BM_fire_refused_role(benchmark::State& state) {

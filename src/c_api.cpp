@@ -53,6 +53,13 @@ struct itsm_ticket {
   explicit itsm_ticket(itsm::ticket x) : t(std::move(x)) {}
 };
 
+struct itsm_actor_handle {
+  static constexpr std::uint64_t live_tag = 0x6974736d616374ULL;  // "itsmact"
+  static constexpr const char* what = "actor handle";
+  std::uint64_t tag = live_tag;
+  itsm::actor actor;
+};
+
 struct itsm_hooks {
   static constexpr std::uint64_t live_tag = 0x6974736d686b73ULL;  // "itsmhks"
   static constexpr const char* what = "hooks";
@@ -88,9 +95,17 @@ struct thread_state {
   const itsm_ticket* running_ticket = nullptr;
 };
 
-thread_state& slot() {
+thread_state& slot_storage() {
   thread_local thread_state s;
   return s;
+}
+
+/// The calling thread's state. A thread_local with a constructor is reached through a guard
+/// and two TLS lookups in a shared library; a plain pointer takes one.
+thread_state& slot() {
+  thread_local thread_state* cached = nullptr;
+  if (!cached) cached = &slot_storage();
+  return *cached;
 }
 
 int record(int code, const std::string& message, const std::string& detail) noexcept {
@@ -286,10 +301,14 @@ bool read_actor(const itsm_actor* who, itsm::actor& out, int& code) {
       return false;
     }
   }
-  out.name.assign(name.data(), name.size());
+  // A host usually acts as the same few actors: when the thread's buffer already holds this
+  // one, comparing is cheaper than assigning again.
+  if (out.name != name) out.name.assign(name.data(), name.size());
   out.check_roles = who->trusted == 0;
   out.roles.resize(who->role_count);
-  for (std::size_t i = 0; i < who->role_count; ++i) out.roles[i].assign(who->roles[i]);
+  for (std::size_t i = 0; i < who->role_count; ++i) {
+    if (out.roles[i] != who->roles[i]) out.roles[i].assign(who->roles[i]);
+  }
   return true;
 }
 
@@ -360,20 +379,25 @@ const itsm_ticket* handle_of(const itsm::ticket& t) {
   return running && &running->t == &t ? running : nullptr;
 }
 
-/// Common shape of the ticket operations that take an actor, fields and hooks.
-template <class Op>
-int ticket_call(itsm_ticket* ticket, const itsm_actor* who, const char* fields_json, const char* comment,
-                const itsm_hooks* hooks, Op&& op) {
+/// Common shape of the ticket operations that take an actor, fields and hooks. `actor_of(ts,
+/// code)` gives the actor (converted from its C form, or held by an itsm_actor_handle), or
+/// NULL with the error set in `code`.
+template <class ActorOf, class Op>
+int ticket_call_as(itsm_ticket* ticket, ActorOf&& actor_of, const char* fields_json, const char* comment,
+                   const itsm_hooks* hooks, Op&& op) {
   return guarded([&] {
     if (!live(ticket)) return bad_handle(ticket, "ticket");
     if (hooks && !live(hooks)) return bad_handle(hooks, "hooks");
-    // The thread's actor buffer saves allocations; a guard or action making ticket calls of
-    // its own on this thread gets a fresh actor instead.
     thread_state& ts = slot();
-    itsm::actor nested;
-    itsm::actor& actor = ts.running_ticket ? nested : ts.actor;
     int code = ITSM_OK;
-    if (!read_actor(who, actor, code)) return code;
+    const itsm::actor* actor = actor_of(ts, code);
+    if (!actor) return code;
+    if (!fields_json && !comment) {  // the common case: no JSON to parse, none to destroy
+      running_scope scope(ts, ticket);
+      return from_outcome(op(ticket->t, *actor, itsm::detail::empty_json_object(), std::string_view(),
+                             hooks ? &hooks->hooks : nullptr),
+                          ts);
+    }
     json parsed;
     if (fields_json) {
       if ((code = need_text(fields_json, "fields_json")) != ITSM_OK) return code;
@@ -381,11 +405,26 @@ int ticket_call(itsm_ticket* ticket, const itsm_actor* who, const char* fields_j
     }
     if (comment && (code = need_text(comment, "comment")) != ITSM_OK) return code;
     running_scope scope(ts, ticket);
-    const itsm::outcome o = op(ticket->t, actor, fields_json ? parsed : itsm::detail::empty_json_object(),
+    const itsm::outcome o = op(ticket->t, *actor, fields_json ? parsed : itsm::detail::empty_json_object(),
                                comment ? std::string_view(comment) : std::string_view(),
                                hooks ? &hooks->hooks : nullptr);
     return from_outcome(o, ts);
   });
+}
+
+/// ticket_call_as with the actor in its C form: converted into the thread's actor buffer (saving
+/// allocations), or into a fresh actor for a guard or action making ticket calls of its own.
+template <class Op>
+int ticket_call(itsm_ticket* ticket, const itsm_actor* who, const char* fields_json, const char* comment,
+                const itsm_hooks* hooks, Op&& op) {
+  itsm::actor nested;
+  return ticket_call_as(
+      ticket,
+      [&](thread_state& ts, int& code) -> const itsm::actor* {
+        itsm::actor& actor = ts.running_ticket ? nested : ts.actor;
+        return read_actor(who, actor, code) ? &actor : nullptr;
+      },
+      fields_json, comment, hooks, std::forward<Op>(op));
 }
 
 /// Text out of a live handle.
@@ -430,6 +469,23 @@ namespace {
 const std::vector<std::string>& builtin_names() {
   static const std::vector<std::string> names = itsm::builtin_workflow_names();
   return names;
+}
+}  // namespace
+
+namespace {
+/// The fire shared by itsm_ticket_fire and _fire_as. The transition id is only compared with the
+/// workflow's (valid UTF-8) ids, so its UTF-8 check waits until it matched none: a bad id is
+/// still refused with ITSM_EINVAL, and the common call skips the scan.
+auto fire_op(const char* transition, int64_t at) {
+  return [transition, at](itsm::ticket& t, const itsm::actor& a, const json& f, std::string_view c,
+                          const itsm::hooks* h) {
+    itsm::outcome o = t.fire(transition, a, instant(at), f, c, h);
+    if (o.code == itsm::errc::unknown_transition && !valid_utf8(transition)) {
+      o.code = itsm::errc::invalid_argument;
+      o.message = "transition: not valid UTF-8";
+    }
+    return o;
+  };
 }
 }  // namespace
 
@@ -844,12 +900,37 @@ int itsm_ticket_clone(itsm_ticket** out, const itsm_ticket* ticket) {
 
 int itsm_ticket_fire(itsm_ticket* ticket, const char* transition, const itsm_actor* who, int64_t at,
                      const char* fields_json, const char* comment, const itsm_hooks* hooks) {
-  std::string_view id;
-  if (int code = guarded([&] { return need_text(transition, "transition", &id); }); code != ITSM_OK) return code;
-  return ticket_call(ticket, who, fields_json, comment, hooks,
-                     [&](itsm::ticket& t, const itsm::actor& a, const json& f, std::string_view c, const itsm::hooks* h) {
-                       return t.fire(id, a, instant(at), f, c, h);
-                     });
+  if (!transition) return set_error(ITSM_ENULL, "transition: NULL");
+  return ticket_call(ticket, who, fields_json, comment, hooks, fire_op(transition, at));
+}
+
+int itsm_actor_new(itsm_actor_handle** out, const itsm_actor* who) {
+  return guarded([&] {
+    if (!out) return set_error(ITSM_ENULL, "out: NULL");
+    *out = nullptr;
+    itsm::actor a;
+    int code = ITSM_OK;
+    if (!read_actor(who, a, code)) return code;
+    auto* h = new itsm_actor_handle;
+    h->actor = std::move(a);
+    *out = h;
+    return set_ok();
+  });
+}
+
+void itsm_actor_free(itsm_actor_handle* who) { release(who); }
+
+int itsm_ticket_fire_as(itsm_ticket* ticket, const char* transition, const itsm_actor_handle* who, int64_t at,
+                        const char* fields_json, const char* comment, const itsm_hooks* hooks) {
+  if (!transition) return set_error(ITSM_ENULL, "transition: NULL");
+  return ticket_call_as(
+      ticket,
+      [&](thread_state&, int& code) -> const itsm::actor* {
+        if (live(who)) return &who->actor;
+        code = bad_handle(who, "who");
+        return nullptr;
+      },
+      fields_json, comment, hooks, fire_op(transition, at));
 }
 
 int itsm_ticket_move_to(itsm_ticket* ticket, const char* state, const itsm_actor* who, int64_t at,

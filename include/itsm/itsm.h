@@ -350,6 +350,17 @@ ITSM_API int itsm_ticket_clone(itsm_ticket **out, const itsm_ticket *ticket);
 ITSM_API int itsm_ticket_fire(itsm_ticket *ticket, const char *transition, const itsm_actor *who,
                               int64_t at, const char *fields_json, const char *comment,
                               const itsm_hooks *hooks);
+/** An actor converted once, for hosts that fire many events as the same people: the name's
+ *  UTF-8 check and the copies of name and roles are done here instead of in every call.
+ *  Immutable once made: share it between threads; free it after the last call that uses it. */
+typedef struct itsm_actor_handle itsm_actor_handle;
+ITSM_API int itsm_actor_new(itsm_actor_handle **out, const itsm_actor *who);
+/** Releases an actor handle; NULL is accepted. */
+ITSM_API void itsm_actor_free(itsm_actor_handle *who);
+/** itsm_ticket_fire with an actor handle: the same checks, answers and refusals. */
+ITSM_API int itsm_ticket_fire_as(itsm_ticket *ticket, const char *transition, const itsm_actor_handle *who,
+                                 int64_t at, const char *fields_json, const char *comment,
+                                 const itsm_hooks *hooks);
 /** Fires the single transition into `state` (for imports that record states). */
 ITSM_API int itsm_ticket_move_to(itsm_ticket *ticket, const char *state, const itsm_actor *who,
                                  int64_t at, const char *fields_json, const char *comment,

@@ -534,7 +534,52 @@ static void test_limits(void) {
   itsm_workflow_free(wf);
 }
 
+/* Actor handles: made once, fire like a C actor, refused when bad, shared by tickets. */
+static void test_actor_handles(void) {
+  static const char *const desk_roles[] = {"service_desk"};
+  const itsm_actor sam = {"sam", desk_roles, 1, 0};
+  const itsm_actor bad_name = {"\xff\xfe", desk_roles, 1, 0};
+  const itsm_actor carol = {"carol", NULL, 0, 0};
+  itsm_actor_handle *h = NULL, *caller = NULL, *bad = (itsm_actor_handle *)&sam;
+  itsm_workflow *wf = NULL;
+  itsm_ticket *t = NULL;
+  char *before = NULL, *after = NULL;
+
+  CHECK(itsm_actor_new(&h, &sam) == ITSM_OK && h != NULL);
+  CHECK(itsm_actor_new(&caller, &carol) == ITSM_OK);
+  CHECK(itsm_actor_new(NULL, &sam) == ITSM_ENULL);
+  CHECK(itsm_actor_new(&bad, NULL) == ITSM_ENULL && bad == NULL);
+  CHECK(itsm_actor_new(&bad, &bad_name) == ITSM_EINVAL && bad == NULL);
+  CHECK(CONTAINS(itsm_error_last()->message, "who->name: not valid UTF-8"));
+  CHECK(itsm_workflow_builtin(&wf, "incident") == ITSM_OK);
+  CHECK(itsm_ticket_create(&t, wf, "INC7", &carol, 1772445600, "{\"short_description\": \"x\"}") == ITSM_OK);
+  CHECK(itsm_ticket_snapshot(t, &before) == ITSM_OK);
+  CHECK(itsm_ticket_fire_as(t, "start", caller, 1772445660, NULL, NULL, NULL) == ITSM_EROLE);
+  CHECK(CONTAINS(itsm_error_last()->message, "'carol' has []"));
+  CHECK(itsm_ticket_fire_as(t, "start", NULL, 1772445660, NULL, NULL, NULL) == ITSM_ENULL);
+  CHECK(itsm_ticket_fire_as(t, "start", (const itsm_actor_handle *)wf, 1772445660, NULL, NULL, NULL) == ITSM_EINVAL);
+  CHECK(CONTAINS(itsm_error_last()->message, "who: not a live actor handle"));
+  CHECK(itsm_ticket_fire_as(t, NULL, h, 1772445660, NULL, NULL, NULL) == ITSM_ENULL);
+  CHECK(itsm_ticket_fire_as(t, "st\xc3rt", h, 1772445660, NULL, NULL, NULL) == ITSM_EINVAL);
+  CHECK(CONTAINS(itsm_error_last()->message, "transition: not valid UTF-8"));
+  CHECK(itsm_ticket_fire(t, "st\xc3rt", &sam, 1772445660, NULL, NULL, NULL) == ITSM_EINVAL);
+  CHECK(itsm_ticket_fire(t, "stort", &sam, 1772445660, NULL, NULL, NULL) == ITSM_EUNKNOWN_TRANSITION);
+  CHECK(itsm_ticket_snapshot(t, &after) == ITSM_OK);
+  CHECK(before && after && strcmp(before, after) == 0);
+  CHECK(itsm_ticket_fire_as(t, "start", h, 1772445660, NULL, "on it", NULL) == ITSM_OK);
+  CHECK(itsm_ticket_fire_as(t, "hold", h, 1772445720, "{\"hold_reason\": \"awaiting_caller\"}", NULL, NULL) == ITSM_OK);
+  CHECK(strcmp(itsm_ticket_state(t), "on_hold") == 0);
+  itsm_actor_free(h);
+  itsm_actor_free(caller);
+  itsm_actor_free(NULL);
+  itsm_free(before);
+  itsm_free(after);
+  itsm_ticket_free(t);
+  itsm_workflow_free(wf);
+}
+
 int main(void) {
+  test_actor_handles();
   test_limits();
   test_calendar_options();
   test_sla();

@@ -320,9 +320,12 @@ class calendar {
   explicit calendar(detail::calendar_spec spec)
       : impl_(std::make_shared<const detail::calendar_impl>(std::move(spec))) {}
 
-  static std::pair<std::int64_t, std::int64_t> supported() {
-    return {detail::days_from_civil(detail::min_supported_year, 1, 1) * detail::seconds_per_day,
-            detail::days_from_civil(detail::max_supported_year + 1, 1, 1) * detail::seconds_per_day};
+  /// The supported instants, computed by the compiler: every call checks its instants, and
+  /// in a shared library (the C ABI) the calendar arithmetic would otherwise run each time.
+  static constexpr std::pair<std::int64_t, std::int64_t> supported() {
+    constexpr std::int64_t lo = detail::days_from_civil(detail::min_supported_year, 1, 1) * detail::seconds_per_day;
+    constexpr std::int64_t hi = detail::days_from_civil(detail::max_supported_year + 1, 1, 1) * detail::seconds_per_day;
+    return {lo, hi};
   }
 
   static void check_instant(sys_seconds t, const char* field) {

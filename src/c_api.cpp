@@ -11,6 +11,7 @@
 #include <cstring>
 #include <iterator>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -392,20 +393,14 @@ int ticket_call_as(itsm_ticket* ticket, ActorOf&& actor_of, const char* fields_j
     int code = ITSM_OK;
     const itsm::actor* actor = actor_of(ts, code);
     if (!actor) return code;
-    if (!fields_json && !comment) {  // the common case: no JSON to parse, none to destroy
-      running_scope scope(ts, ticket);
-      return from_outcome(op(ticket->t, *actor, itsm::detail::empty_json_object(), std::string_view(),
-                             hooks ? &hooks->hooks : nullptr),
-                          ts);
-    }
-    json parsed;
+    std::optional<json> parsed;  // built only when fields are given (most calls pass none)
     if (fields_json) {
       if ((code = need_text(fields_json, "fields_json")) != ITSM_OK) return code;
-      if (!read_fields(fields_json, "fields_json", parsed, code)) return code;
+      if (!read_fields(fields_json, "fields_json", parsed.emplace(), code)) return code;
     }
     if (comment && (code = need_text(comment, "comment")) != ITSM_OK) return code;
     running_scope scope(ts, ticket);
-    const itsm::outcome o = op(ticket->t, *actor, fields_json ? parsed : itsm::detail::empty_json_object(),
+    const itsm::outcome o = op(ticket->t, *actor, parsed ? *parsed : itsm::detail::empty_json_object(),
                                comment ? std::string_view(comment) : std::string_view(),
                                hooks ? &hooks->hooks : nullptr);
     return from_outcome(o, ts);

@@ -8,6 +8,7 @@
 /// raises them once at start-up with `set_limits`.
 #include <atomic>
 #include <cstddef>
+#include <iterator>
 #include <string>
 
 namespace itsm {
@@ -39,18 +40,33 @@ namespace detail {
 struct limits_store {
   std::atomic<std::size_t> json_bytes, json_depth, field_bytes, fields, history, intervals_per_day, holidays,
       overrides;
-  limits_store() { store(limits{}); }
-  void store(const limits& l) {
-    json_bytes.store(l.json_bytes, std::memory_order_relaxed);
-    json_depth.store(l.json_depth, std::memory_order_relaxed);
-    field_bytes.store(l.field_bytes, std::memory_order_relaxed);
-    fields.store(l.fields, std::memory_order_relaxed);
-    history.store(l.history, std::memory_order_relaxed);
-    intervals_per_day.store(l.intervals_per_day, std::memory_order_relaxed);
-    holidays.store(l.holidays, std::memory_order_relaxed);
-    overrides.store(l.overrides, std::memory_order_relaxed);
-  }
+  limits_store();  // the defaults (below, once limit_entries is known)
 };
+
+/// Every limit once: its name (as messages, the C struct and Python spell it), its member in
+/// `limits` and its value in the store. Whatever lists the limits loops over this.
+struct limit_entry {
+  const char* name;
+  std::size_t limits::*value;
+  std::atomic<std::size_t> limits_store::*stored;
+};
+inline constexpr limit_entry limit_entries[] = {
+    {"json_bytes", &limits::json_bytes, &limits_store::json_bytes},
+    {"json_depth", &limits::json_depth, &limits_store::json_depth},
+    {"field_bytes", &limits::field_bytes, &limits_store::field_bytes},
+    {"fields", &limits::fields, &limits_store::fields},
+    {"history", &limits::history, &limits_store::history},
+    {"intervals_per_day", &limits::intervals_per_day, &limits_store::intervals_per_day},
+    {"holidays", &limits::holidays, &limits_store::holidays},
+    {"overrides", &limits::overrides, &limits_store::overrides},
+};
+static_assert(sizeof(limits) == sizeof(std::size_t) * std::size(limit_entries), "every limit is in limit_entries");
+
+inline limits_store::limits_store() {
+  const limits defaults;
+  for (const auto& e : limit_entries) (this->*e.stored).store(defaults.*e.value, std::memory_order_relaxed);
+}
+
 inline limits_store& limits_now() {
   static limits_store store;
   return store;
@@ -65,14 +81,7 @@ inline std::string limit_message(const std::string& what, const char* name, std:
 inline limits get_limits() noexcept {
   const auto& s = detail::limits_now();
   limits l;
-  l.json_bytes = s.json_bytes.load(std::memory_order_relaxed);
-  l.json_depth = s.json_depth.load(std::memory_order_relaxed);
-  l.field_bytes = s.field_bytes.load(std::memory_order_relaxed);
-  l.fields = s.fields.load(std::memory_order_relaxed);
-  l.history = s.history.load(std::memory_order_relaxed);
-  l.intervals_per_day = s.intervals_per_day.load(std::memory_order_relaxed);
-  l.holidays = s.holidays.load(std::memory_order_relaxed);
-  l.overrides = s.overrides.load(std::memory_order_relaxed);
+  for (const auto& e : detail::limit_entries) l.*e.value = (s.*e.stored).load(std::memory_order_relaxed);
   return l;
 }
 
@@ -81,17 +90,12 @@ inline limits get_limits() noexcept {
 /// other threads parse may let one of them see some old and some new values. A zero means the
 /// default of that limit; `json_depth` is capped at 1,000 (JSON values are written out recursively).
 inline void set_limits(limits l) noexcept {
-  const limits d;
-  if (l.json_bytes == 0) l.json_bytes = d.json_bytes;
-  if (l.json_depth == 0) l.json_depth = d.json_depth;
+  const limits defaults;
   if (l.json_depth > 1000) l.json_depth = 1000;
-  if (l.field_bytes == 0) l.field_bytes = d.field_bytes;
-  if (l.fields == 0) l.fields = d.fields;
-  if (l.history == 0) l.history = d.history;
-  if (l.intervals_per_day == 0) l.intervals_per_day = d.intervals_per_day;
-  if (l.holidays == 0) l.holidays = d.holidays;
-  if (l.overrides == 0) l.overrides = d.overrides;
-  detail::limits_now().store(l);
+  auto& s = detail::limits_now();
+  for (const auto& e : detail::limit_entries) {
+    (s.*e.stored).store(l.*e.value == 0 ? defaults.*e.value : l.*e.value, std::memory_order_relaxed);
+  }
 }
 
 }  // namespace v1

@@ -6,6 +6,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 
 #include "itsm/itsm.hpp"
@@ -324,25 +326,19 @@ PYBIND11_MODULE(_itsm, m) {
   });
   m.def("get_limits", [] {
     const auto l = itsm::get_limits();
-    return std::map<std::string, std::size_t>{{"json_bytes", l.json_bytes}, {"json_depth", l.json_depth},
-                                              {"field_bytes", l.field_bytes}, {"fields", l.fields},
-                                              {"history", l.history}, {"intervals_per_day", l.intervals_per_day},
-                                              {"holidays", l.holidays}, {"overrides", l.overrides}};
+    std::map<std::string, std::size_t> out;
+    for (const auto& e : itsm::detail::limit_entries) out[e.name] = l.*e.value;
+    return out;
   });
   m.def("set_limits", [](const std::map<std::string, std::size_t>& values) {
     auto l = itsm::get_limits();
     for (const auto& [name, value] : values) {
-      std::size_t* slot = name == "json_bytes"          ? &l.json_bytes
-                          : name == "json_depth"        ? &l.json_depth
-                          : name == "field_bytes"       ? &l.field_bytes
-                          : name == "fields"            ? &l.fields
-                          : name == "history"           ? &l.history
-                          : name == "intervals_per_day" ? &l.intervals_per_day
-                          : name == "holidays"          ? &l.holidays
-                          : name == "overrides"         ? &l.overrides
-                                                        : nullptr;
-      if (!slot) raise(itsm::error{itsm::errc::invalid_argument, "set_limits: unknown limit '" + name + "'"});
-      *slot = value;
+      const auto* e = std::find_if(std::begin(itsm::detail::limit_entries), std::end(itsm::detail::limit_entries),
+                                   [&](const itsm::detail::limit_entry& x) { return name == x.name; });
+      if (e == std::end(itsm::detail::limit_entries)) {
+        raise(itsm::error{itsm::errc::invalid_argument, "set_limits: unknown limit '" + name + "'"});
+      }
+      l.*e->value = value;
     }
     itsm::set_limits(l);
   });

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "itsm/change_schedule.hpp"
+#include "itsm/detail/utf8.hpp"
 #include "itsm/limits.hpp"
 #include "itsm/sla.hpp"
 #include "itsm/ticket.hpp"
@@ -188,65 +189,19 @@ void release(H* h) {
   delete h;
 }
 
-/// Scans NUL-terminated text once: its length into `len`, and the byte offset of the first
-/// byte that breaks UTF-8 (overlongs, surrogates and values past U+10FFFF included), or npos.
-/// A NUL inside a sequence fails the continuation test, so the scan never passes the end.
-std::size_t scan_utf8(const char* text, std::size_t& len) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text);
-  std::size_t i = 0;
-  for (;;) {
-    const unsigned c = s[i];
-    if (c == 0) break;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1, cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2, cp = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3, cp = c & 0x07u;
-    } else {
-      len = i;
-      return i;
-    }
-    for (std::size_t k = 1; k <= n; ++k) {
-      const unsigned b = s[i + k];
-      if ((b & 0xC0u) != 0x80u) {
-        len = i;
-        return i;
-      }
-      cp = (cp << 6) | (b & 0x3Fu);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      len = i;
-      return i;
-    }
-    i += n + 1;
-  }
-  len = i;
-  return std::string_view::npos;
-}
-
 bool valid_utf8(const char* text) {
-  std::size_t len = 0;
-  return scan_utf8(text, len) == std::string_view::npos;
+  return itsm::detail::invalid_utf8_at(text) == itsm::detail::utf8_ok;
 }
 
 /// Checks a NUL-terminated text argument: present and UTF-8. Returns ITSM_OK or the error set;
 /// on success `*view` (when given) is the text.
 int need_text(const char* s, const char* arg, std::string_view* view = nullptr) {
   if (!s) return set_error(ITSM_ENULL, std::string(arg) + ": NULL");
-  std::size_t len = 0;
-  const auto bad = scan_utf8(s, len);
-  if (bad != std::string_view::npos) {
-    return set_error(ITSM_EINVAL, std::string(arg) + ": not valid UTF-8 (byte " + std::to_string(bad) + ")");
+  const std::string_view text(s);
+  if (const auto bad = itsm::detail::invalid_utf8_at(text); bad != itsm::detail::utf8_ok) {
+    return set_error(ITSM_EINVAL, itsm::detail::not_utf8_message(arg, bad));
   }
-  if (view) *view = std::string_view(s, len);
+  if (view) *view = text;
   return ITSM_OK;
 }
 

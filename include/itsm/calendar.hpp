@@ -138,7 +138,10 @@ class calendar {
 
   /// Loads an already parsed JSON value; `field` prefixes the paths in error messages.
   static result<calendar> from_json(const nlohmann::json& j, const std::string& field = "calendar") {
-    return detail::capture<calendar>([&] { return calendar(detail::parse_calendar(j, field)); });
+    return detail::capture<calendar>([&] {
+      detail::need_utf8_json(j, field);
+      return calendar(detail::parse_calendar(j, field));
+    });
   }
 
   /// The canonical JSON form (every key spelled out); loading it gives an equal calendar.

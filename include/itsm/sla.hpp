@@ -140,6 +140,7 @@ inline result<sla_definition> sla_definition::from_json(const nlohmann::json& j,
                                                         const std::string& field) {
   using namespace detail;
   return capture<sla_definition>([&] {
+    need_utf8_json(j, field);
     need_object(j, field);
     only_keys(j, field, {"name", "calendar", "targets", "start", "pause", "stop", "cancel",
                          "on_reopen", "warnings"});
@@ -378,6 +379,7 @@ inline nlohmann::json to_json(const sla_status& s) {
 /// "priority"?}` (instants with an offset). Errors name the element (`history[3].at`).
 inline result<std::vector<ticket_event>> sla_history_from_json(const nlohmann::json& j) {
   return detail::capture<std::vector<ticket_event>>([&] {
+    detail::need_utf8_json(j, "history");
     if (!j.is_array()) detail::wrong_type("history", "an array", j);
     std::vector<ticket_event> out;
     out.reserve(j.size());

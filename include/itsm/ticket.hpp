@@ -216,6 +216,12 @@ class ticket {
   /// Rebuilds a ticket from a snapshot, checking it against `wf`; runs no guard or action.
   static result<ticket> restore(workflow_ptr wf, const nlohmann::json& snapshot);
   static result<ticket> restore(workflow_ptr wf, std::string_view snapshot_text);
+  static result<ticket> restore(workflow_ptr wf, const std::string& snapshot_text) {
+    return restore(std::move(wf), std::string_view(snapshot_text));
+  }
+  static result<ticket> restore(workflow_ptr wf, const char* snapshot_text) {
+    return restore(std::move(wf), std::string_view(snapshot_text ? snapshot_text : ""));
+  }
 
   /// Re-applies a history (the `history` array of a snapshot, or a snapshot itself) to a fresh
   /// ticket, checking every step against `wf` (roles are not checked: they were, when the
@@ -230,6 +236,8 @@ class ticket {
 
  private:
   ticket() = default;
+  /// `restore` once the snapshot's text is known to be UTF-8 (parsed text always is).
+  static result<ticket> restore_parsed(workflow_ptr wf, const nlohmann::json& snapshot);
   enum class check_mode { full, replay };
   outcome apply(workflow::index t, const actor& who, sys_seconds at, const nlohmann::json& fields,
                 std::string_view comment, const hooks* host, check_mode mode);
@@ -238,9 +246,9 @@ class ticket {
   /// Fills `out` with `not_allowed_from_state`, the state and the transitions leaving it.
   void refuse_not_allowed(outcome& out, const std::string& why) const;
   /// Fills `out` and returns true when no record can be appended: the history is at its limit,
-  /// the comment is too long (`limit_exceeded`), or `at` is older than the last record
-  /// (`time_went_backwards`).
-  bool refuse_if_cannot_append(sys_seconds at, std::string_view comment, outcome& out) const;
+  /// the comment is too long (`limit_exceeded`), the actor's name or the comment is not UTF-8
+  /// (`invalid_argument`), or `at` is older than the last record (`time_went_backwards`).
+  bool refuse_if_cannot_append(sys_seconds at, const actor& who, std::string_view comment, outcome& out) const;
   /// Records in `changes` each of `incoming`'s values that differs from the current fields.
   void collect_changes(const nlohmann::json& incoming, nlohmann::json& changes,
                        const nlohmann::json& skip = nlohmann::json()) const;

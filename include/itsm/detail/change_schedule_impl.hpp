@@ -15,6 +15,10 @@ inline std::string describe_window(sys_seconds from, sys_seconds to) {
 
 inline void check_freeze(const change_freeze& f, const std::string& field) {
   if (f.name.empty()) fail(errc::invalid_argument, field + ".name: a freeze needs a name");
+  need_utf8(f.name, field + ".name");
+  for (std::size_t i = 0; i < f.exempt_workflows.size(); ++i) {
+    need_utf8(f.exempt_workflows[i], field + ".exempt[" + std::to_string(i) + "]");
+  }
   if (!f.frozen_time && f.end <= f.start) {
     fail(errc::invalid_argument, field + ": the freeze '" + f.name + "' ends (" + format_utc(f.end) +
                                      ") before it starts (" + format_utc(f.start) + ")");
@@ -35,6 +39,7 @@ inline result<change_schedule> change_schedule::create(std::vector<change_freeze
 
 inline result<change_schedule> change_schedule::from_json(const nlohmann::json& j) {
   return detail::capture<change_schedule>([&] {
+    detail::need_utf8_json(j, "schedule");
     detail::need_object(j, "schedule");
     detail::only_keys(j, "schedule", {"freezes", "overlaps"});
     overlap_policy policy = overlap_policy::report;

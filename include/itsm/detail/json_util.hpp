@@ -15,6 +15,7 @@
 
 #include "itsm/error.hpp"
 #include "itsm/limits.hpp"
+#include "itsm/detail/utf8.hpp"
 
 namespace itsm {
 inline namespace v1 {

@@ -76,6 +76,15 @@ inline const std::string zero_hash(64, '0');
 // --- field checks shared by every operation ------------------------------------------------
 
 namespace detail {
+/// Fills `out` (invalid_argument, naming `field`) and returns true when `text` is not UTF-8.
+inline bool refuse_if_not_utf8(std::string_view text, const char* field, outcome& out) {
+  const auto at = invalid_utf8_at(text);
+  if (at == utf8_ok) return false;
+  out.code = errc::invalid_argument;
+  out.message = not_utf8_message(field, at);
+  return true;
+}
+
 /// Checks incoming fields against the workflow's declarations; fills `out` on a refusal.
 /// Refuses (limit_exceeded) a field value larger or deeper than the limits; scalars cost a
 /// comparison, containers a walk.
@@ -85,8 +94,18 @@ inline bool field_value_within_limits(const std::string& key, const json& v, out
   json_extent e;
   if (v.is_string()) {
     e.bytes = v.get_ref<const std::string&>().size();
+    if (const auto at = invalid_utf8_at(v.get_ref<const std::string&>()); at != utf8_ok) {
+      out.code = errc::invalid_argument;
+      out.message = not_utf8_message("fields." + key, at);
+      return false;
+    }
   } else if (v.is_structured()) {
     e = measure_json(v);
+    if (!utf8_walk::all_valid(v)) {
+      out.code = errc::invalid_argument;
+      out.message = utf8_walk::describe_first_invalid(v, "fields." + key);
+      return false;
+    }
   }
   if (e.bytes > max_bytes) {
     out.code = errc::limit_exceeded;
@@ -127,6 +146,11 @@ inline bool validate_fields(const workflow& wf, const json& fields, outcome& out
   for (auto it = fields.begin(); it != fields.end(); ++it) {
     const std::string& key = it.key();
     const json& v = it.value();
+    if (const auto at = invalid_utf8_at(key); at != utf8_ok) {
+      out.code = errc::invalid_argument;
+      out.message = "fields: a field name is not valid UTF-8 (byte " + std::to_string(at) + ")";
+      return false;
+    }
     if (!field_value_within_limits(key, v, out)) return false;
     if (def.fields) {
       const field_def* f = wf.field(key);
@@ -163,7 +187,8 @@ inline int compute_priority(const workflow& wf, const json& fields) {
 }
 }  // namespace detail
 
-inline bool ticket::refuse_if_cannot_append(sys_seconds at, std::string_view comment, outcome& out) const {
+inline bool ticket::refuse_if_cannot_append(sys_seconds at, const actor& who, std::string_view comment,
+                                            outcome& out) const {
   const auto& lim = detail::limits_now();
   if (const std::size_t max = lim.history.load(std::memory_order_relaxed); history_.size() >= max) {
     out.code = errc::limit_exceeded;
@@ -174,6 +199,9 @@ inline bool ticket::refuse_if_cannot_append(sys_seconds at, std::string_view com
   if (const std::size_t max = lim.field_bytes.load(std::memory_order_relaxed); comment.size() > max) {
     out.code = errc::limit_exceeded;
     out.message = detail::limit_message("comment: " + std::to_string(comment.size()) + " bytes", "field_bytes", max);
+    return true;
+  }
+  if (detail::refuse_if_not_utf8(who.name, "actor.name", out) || detail::refuse_if_not_utf8(comment, "comment", out)) {
     return true;
   }
   if (history_.empty() || at >= history_.back().at) return false;
@@ -249,6 +277,9 @@ inline result<ticket> ticket::create(workflow_ptr wf, std::string id, const acto
                                                                                 : "comment: " + std::to_string(comment.size()) + " bytes",
                                                                "field_bytes", max));
     }
+    detail::need_utf8(id, "ticket: the id");
+    detail::need_utf8(who.name, "actor.name");
+    detail::need_utf8(comment, "comment");
     ticket t;
     t.wf_ = std::move(wf);
     t.id_ = std::move(id);
@@ -281,14 +312,14 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
                              std::string_view comment, const hooks* host, check_mode mode) {
   outcome out;
   const transition_def& tr = wf_->transition(t);
-  if (refuse_if_cannot_append(at, comment, out)) return out;
+  if (refuse_if_cannot_append(at, who, comment, out)) return out;
   if (mode == check_mode::full && who.check_roles && !tr.roles.empty()) {
     bool ok = false;
     for (const auto& r : tr.roles) ok = ok || who.has_role(r);
     if (!ok) {
       out.code = errc::role_denied;
       out.message = "role_denied: transition '" + tr.id + "' needs one of [" + detail::join(tr.roles) + "]; '" +
-                    who.name + "' has [" + detail::join(who.roles) + "]";
+                    who.name + "' has [" + detail::utf8_or_replaced(detail::join(who.roles)) + "]";
       return out;
     }
   }
@@ -365,7 +396,7 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
       if (refusal) {
         out.code = errc::guard_failed;
         out.guard = g;
-        out.message = "guard_failed: '" + tr.id + "': guard '" + g + "': " + *refusal;
+        out.message = "guard_failed: '" + tr.id + "': guard '" + g + "': " + detail::utf8_or_replaced(*refusal);
         return out;
       }
     }
@@ -385,7 +416,7 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
       try {
         (*fn)(*this, history_.back());
       } catch (const std::exception& e) {
-        out.action_errors.push_back(a + ": " + e.what());
+        out.action_errors.push_back(a + ": " + detail::utf8_or_replaced(e.what()));
       } catch (...) {
         out.action_errors.push_back(a + ": unknown exception");
       }
@@ -405,7 +436,7 @@ inline outcome ticket::fire(std::string_view transition_id, const actor& who, sy
       } else {
         out.code = errc::unknown_transition;
         out.message = "unknown_transition: workflow '" + wf_->name() + "' has no transition '" +
-                      std::string(transition_id) + "'";
+                      detail::utf8_or_replaced(transition_id) + "'";
       }
       return out;
     }
@@ -425,7 +456,7 @@ inline outcome ticket::move_to(std::string_view state_id, const actor& who, sys_
   const workflow::index target = wf_->find_state(state_id);
   if (target == workflow::npos) {
     out.code = errc::not_found;
-    out.message = "not_found: workflow '" + wf_->name() + "' has no state '" + std::string(state_id) + "'";
+    out.message = "not_found: workflow '" + wf_->name() + "' has no state '" + detail::utf8_or_replaced(state_id) + "'";
     return out;
   }
   if (target == state_) return update(who, at, fields, comment);
@@ -469,11 +500,11 @@ inline outcome ticket::add_approval(workflow::index t, const actor& who, sys_sec
   outcome out;
   const auto& tr = wf_->transition(t);
   const auto& rule = *tr.approvals;
-  if (refuse_if_cannot_append(at, comment, out)) return out;
+  if (refuse_if_cannot_append(at, who, comment, out)) return out;
   if (check_roles && who.check_roles && !who.has_role(rule.role)) {
     out.code = errc::role_denied;
     out.message = "role_denied: approving '" + tr.id + "' needs the role '" + rule.role + "'; '" + who.name +
-                  "' has [" + detail::join(who.roles) + "]";
+                  "' has [" + detail::utf8_or_replaced(detail::join(who.roles)) + "]";
     return out;
   }
   for (const auto& f : rule.exclude) {
@@ -575,7 +606,7 @@ inline outcome ticket::reject(const actor& who, sys_seconds at, const nlohmann::
     if (tr.roles.empty() && who.check_roles && !who.has_role(rule->role)) {
       out.code = errc::role_denied;
       out.message = "role_denied: rejecting needs the role '" + rule->role + "'; '" + who.name + "' has [" +
-                    detail::join(who.roles) + "]";
+                    detail::utf8_or_replaced(detail::join(who.roles)) + "]";
       return out;
     }
     for (const auto& f : rule->exclude) {
@@ -593,7 +624,7 @@ inline outcome ticket::reject(const actor& who, sys_seconds at, const nlohmann::
 inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::json& fields,
                               std::string_view comment) {
   outcome out;
-  if (refuse_if_cannot_append(at, comment, out)) return out;
+  if (refuse_if_cannot_append(at, who, comment, out)) return out;
   if (is_terminal()) {
     out.code = errc::not_allowed_from_state;
     out.state = state();
@@ -770,6 +801,15 @@ inline history_record parse_record(const workflow& wf, const json& j, const std:
 }  // namespace detail
 
 inline result<ticket> ticket::restore(workflow_ptr wf, const nlohmann::json& j) {
+  try {
+    detail::need_utf8_json(j, "snapshot");
+  } catch (const detail::failure& f) {
+    return error{f.code, f.what()};
+  }
+  return restore_parsed(std::move(wf), j);
+}
+
+inline result<ticket> ticket::restore_parsed(workflow_ptr wf, const nlohmann::json& j) {
   return detail::capture<ticket>([&]() -> ticket {
     if (!wf) detail::fail(errc::invalid_argument, "workflow: null workflow pointer");
     const std::string field = "snapshot";
@@ -886,12 +926,13 @@ inline result<ticket> ticket::restore(workflow_ptr wf, std::string_view text) {
   } catch (const detail::failure& f) {
     return error{f.code, f.what()};
   }
-  return restore(std::move(wf), j);
+  return restore_parsed(std::move(wf), j);
 }
 
 inline result<ticket> ticket::replay(workflow_ptr wf, std::string id, const nlohmann::json& history) {
   return detail::capture<ticket>([&]() -> ticket {
     if (!wf) detail::fail(errc::invalid_argument, "workflow: null workflow pointer");
+    detail::need_utf8_json(history, "history");
     const nlohmann::json* records = &history;
     if (history.is_object() && history.contains("history")) {
       records = &history["history"];

@@ -249,6 +249,11 @@ inline std::vector<problem> check_definition(const workflow_definition& def, wor
   auto warning = [&](std::string where, std::string message) {
     problems.push_back(problem{problem::severity::warning, std::move(where), std::move(message)});
   };
+  // A definition filled in C++ may hold any bytes; every other message would repeat them.
+  if (const json as_json = workflow_to_json(def); !utf8_walk::all_valid(as_json)) {
+    error("workflow", utf8_walk::describe_first_invalid(as_json, "definition"));
+    return problems;
+  }
   const std::string wf = "workflow '" + def.name + "'";
   if (def.name.empty()) error("workflow", "name is empty");
   if (def.version < 1) error(wf, "version " + std::to_string(def.version) + " is not positive");
@@ -534,7 +539,10 @@ inline result<workflow_ptr> workflow::build(workflow_definition def) {
 }
 
 inline result<workflow_definition> workflow::parse(const nlohmann::json& j) {
-  return detail::capture<workflow_definition>([&] { return detail::parse_workflow(j); });
+  return detail::capture<workflow_definition>([&] {
+    detail::need_utf8_json(j, "workflow");
+    return detail::parse_workflow(j);
+  });
 }
 
 inline result<workflow_definition> workflow::parse(std::string_view text) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "itsm/change_schedule.hpp"
@@ -97,16 +98,21 @@ struct thread_state {
   const itsm_ticket* running_ticket = nullptr;
 };
 
+/// What a call without fields passes (itsm::detail::empty_json_object, looked up once).
+const json& no_fields = itsm::detail::empty_json_object();
+
 thread_state& slot_storage() {
   thread_local thread_state s;
   return s;
 }
 
 /// The calling thread's state. A thread_local with a constructor is reached through a guard
-/// and two TLS lookups in a shared library; a plain pointer takes one.
+/// and a call to __tls_get_addr in a shared library. A plain pointer in the initial-exec model
+/// is one load from %fs: glibc keeps spare static TLS for libraries loaded by dlopen (ctypes,
+/// plugins), and eight bytes of it are all this takes.
 thread_state& slot() {
-  thread_local thread_state* cached = nullptr;
-  if (!cached) cached = &slot_storage();
+  thread_local thread_state* cached __attribute__((tls_model("initial-exec"))) = nullptr;
+  if (__builtin_expect(cached == nullptr, 0)) cached = &slot_storage();
   return *cached;
 }
 
@@ -145,19 +151,23 @@ std::string outcome_detail(const itsm::outcome& o) {
   return d.dump();
 }
 
-int from_outcome(const itsm::outcome& o, thread_state& ts) {
-  // The common case, a plain success, costs no allocation (the C ABI's fire stays close to
-  // the C++ call).
-  if (o.ok() && o.message.empty() && o.fired.empty() && o.action_errors.empty() && o.approvals_needed == 0) {
-    return set_ok(ts);
-  }
+[[gnu::noinline]] int record_outcome(const itsm::outcome& o) {
   return record(static_cast<int>(o.code), o.ok() ? std::string() : o.message, outcome_detail(o));
 }
 
-template <class F>
-int guarded(F&& body) noexcept {
+inline int from_outcome(const itsm::outcome& o, thread_state& ts) {
+  // The common case, a plain success, is a few compares and stores, inline (the C ABI's fire
+  // stays close to the C++ call); everything else is recorded out of line.
+  if (o.ok() && o.message.empty() && o.fired.empty() && o.action_errors.empty() && o.approvals_needed == 0) {
+    return set_ok(ts);
+  }
+  return record_outcome(o);
+}
+
+/// The code and message for the exception in flight (called from a catch block).
+[[gnu::noinline]] int caught_exception() noexcept {
   try {
-    return body();
+    throw;
   } catch (const itsm::detail::failure& f) {  // a refusal from a shared parsing helper
     return set_error(static_cast<int>(f.code), f.what());
   } catch (const std::bad_alloc&) {
@@ -166,6 +176,17 @@ int guarded(F&& body) noexcept {
     return set_error(ITSM_EINTERNAL, std::string("internal error: ") + e.what());
   } catch (...) {
     return set_error(ITSM_EINTERNAL, "internal error: unknown exception");
+  }
+}
+
+/// Runs a C function's body so that no exception crosses the boundary. Kept this small (the
+/// handlers are out of line) so that it and the body inline into the exported function.
+template <class F>
+int guarded(F&& body) noexcept {
+  try {
+    return body();
+  } catch (...) {
+    return caught_exception();
   }
 }
 
@@ -301,20 +322,32 @@ bool read_options(const itsm_calc_options* opts, itsm::calc_options& out, std::v
   return true;
 }
 
-/// Runs a calendar operation that answers an instant.
+/// A calendar answer into `*out` (seconds), or its error recorded.
+template <class T>
+int answer(const itsm::result<T>& r, int64_t* out) {
+  const T* value = r.if_value();
+  if (!value) return from_error(r.error_value());
+  if constexpr (std::is_same_v<T, itsm::sys_seconds>) {
+    *out = value->time_since_epoch().count();
+  } else {
+    *out = value->count();
+  }
+  return set_ok();
+}
+
+/// Runs a calendar operation (`op(calendar, options)`) with the options in their C form; NULL,
+/// the usual case, passes the defaults without reading anything.
 template <class Op>
-int calendar_instant(const itsm_calendar* cal, const itsm_calc_options* opts, int64_t* out, Op&& op) {
+int calendar_call(const itsm_calendar* cal, const itsm_calc_options* opts, int64_t* out, Op&& op) {
   return guarded([&] {
     if (!live(cal)) return bad_handle(cal, "cal");
     if (!out) return set_error(ITSM_ENULL, "out: NULL");
+    if (!opts) return answer(op(cal->cal, itsm::calc_options{}), out);
     itsm::calc_options options;
     std::vector<itsm::pause> pauses;
     int code = ITSM_OK;
     if (!read_options(opts, options, pauses, code)) return code;
-    itsm::result<itsm::sys_seconds> r = op(cal->cal, options);
-    if (!r) return from_error(r.error_value());
-    *out = r->time_since_epoch().count();
-    return set_ok();
+    return answer(op(cal->cal, options), out);
   });
 }
 
@@ -353,9 +386,9 @@ int ticket_call_as(itsm_ticket* ticket, ActorOf&& actor_of, const char* fields_j
       if ((code = need_text(fields_json, "fields_json")) != ITSM_OK) return code;
       if (!read_fields(fields_json, "fields_json", parsed.emplace(), code)) return code;
     }
-    if (comment && (code = need_text(comment, "comment")) != ITSM_OK) return code;
+    // The comment is stored, so the core checks its UTF-8 (`comment: not valid UTF-8 (byte N)`).
     running_scope scope(ts, ticket);
-    const itsm::outcome o = op(ticket->t, *actor, parsed ? *parsed : itsm::detail::empty_json_object(),
+    const itsm::outcome o = op(ticket->t, *actor, parsed ? *parsed : no_fields,
                                comment ? std::string_view(comment) : std::string_view(),
                                hooks ? &hooks->hooks : nullptr);
     return from_outcome(o, ts);
@@ -530,48 +563,39 @@ int itsm_calendar_between(const itsm_calendar* cal, int64_t start, int64_t end, 
 
 int itsm_calendar_add_ex(const itsm_calendar* cal, int64_t start, int64_t seconds, const itsm_calc_options* opts,
                          int64_t* out) {
-  return calendar_instant(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
+  return calendar_call(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
     return c.add(instant(start), std::chrono::seconds{seconds}, o);
   });
 }
 
 int itsm_calendar_between_ex(const itsm_calendar* cal, int64_t start, int64_t end, const itsm_calc_options* opts,
                              int64_t* out) {
-  return guarded([&] {
-    if (!live(cal)) return bad_handle(cal, "cal");
-    if (!out) return set_error(ITSM_ENULL, "out: NULL");
-    itsm::calc_options options;
-    std::vector<itsm::pause> pauses;
-    int code = ITSM_OK;
-    if (!read_options(opts, options, pauses, code)) return code;
-    auto r = cal->cal.between(instant(start), instant(end), options);
-    if (!r) return from_error(r.error_value());
-    *out = r->count();
-    return set_ok();
+  return calendar_call(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
+    return c.between(instant(start), instant(end), o);
   });
 }
 
 int itsm_calendar_next_open(const itsm_calendar* cal, int64_t t, const itsm_calc_options* opts, int64_t* out) {
-  return calendar_instant(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
+  return calendar_call(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
     return c.next_open(instant(t), o);
   });
 }
 
 int itsm_calendar_next_close(const itsm_calendar* cal, int64_t t, const itsm_calc_options* opts, int64_t* out) {
-  return calendar_instant(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
+  return calendar_call(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
     return c.next_close(instant(t), o);
   });
 }
 
 int itsm_calendar_prev_close(const itsm_calendar* cal, int64_t t, const itsm_calc_options* opts, int64_t* out) {
-  return calendar_instant(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
+  return calendar_call(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
     return c.prev_close(instant(t), o);
   });
 }
 
 int itsm_calendar_add_working_days(const itsm_calendar* cal, int64_t t, int days, const itsm_calc_options* opts,
                                    int64_t* out) {
-  return calendar_instant(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
+  return calendar_call(cal, opts, out, [&](const itsm::calendar& c, const itsm::calc_options& o) {
     return c.add_working_days(instant(t), days, o);
   });
 }

@@ -114,6 +114,10 @@ class [[nodiscard]] result {
     if (!has_value()) throw bad_result_access(std::get<1>(state_));
     return std::get<0>(std::move(state_));
   }
+  /// The value, or nullptr when this holds an error; never throws (for callers that must not).
+  const T* if_value() const noexcept { return std::get_if<0>(&state_); }
+  T* if_value() noexcept { return std::get_if<0>(&state_); }
+
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }

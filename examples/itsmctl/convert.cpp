@@ -63,6 +63,21 @@ std::string read_maybe_gzip(const std::string& path) {
   return out;
 }
 
+/// The file's text, refused naming the line when it is not UTF-8: every value read from it ends up
+/// in JSON event lines (exports from older tools are often Latin-1 or Windows-1252).
+std::string read_utf8_file(const std::string& path) {
+  std::string text = read_maybe_gzip(path);
+  if (const auto at = itsm::detail::invalid_utf8_at(text); at != itsm::detail::utf8_ok) {
+    const auto before = text.begin() + static_cast<std::ptrdiff_t>(at);
+    const auto line = 1 + std::count(text.begin(), before, '\n');
+    const auto line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+    const std::size_t column = line_start == std::string::npos || at == 0 ? at + 1 : at - line_start;
+    throw convert_error(path + ":" + std::to_string(line) + ": not valid UTF-8 (byte " + std::to_string(column) +
+                        " of the line); convert the file first, e.g. iconv -f WINDOWS-1252 -t UTF-8");
+  }
+  return text;
+}
+
 /// RFC 4180 CSV: a header row, then records; quoted fields may hold commas, quotes and newlines.
 std::vector<row> parse_csv(const std::string& text, const std::string& path) {
   std::vector<std::vector<std::string>> records(1);
@@ -183,7 +198,7 @@ std::string utc_text(const std::string& text, const json& m, const std::string& 
 using ticket_rows = std::vector<std::pair<std::string, std::vector<row>>>;
 
 ticket_rows csv_tickets(const std::string& path, const json& m) {
-  const auto rows = parse_csv(read_maybe_gzip(path), path);
+  const auto rows = parse_csv(read_utf8_file(path), path);
   const std::string id_col = str(m, "ticket"), order = str(m, "order");
   if (id_col.empty()) throw convert_error("map.ticket: the ticket id column is required for CSV");
   ticket_rows out;
@@ -207,7 +222,7 @@ ticket_rows csv_tickets(const std::string& path, const json& m) {
 
 ticket_rows xes_tickets(const std::string& path) {
   namespace pt = boost::property_tree;
-  std::istringstream in(read_maybe_gzip(path));
+  std::istringstream in(read_utf8_file(path));
   pt::ptree tree;
   try {
     pt::read_xml(in, tree);

@@ -192,6 +192,15 @@ with tempfile.TemporaryDirectory() as tmp:
     open(clean, "w").write(lines[0] + "\n")
     check(run("audit", "--events", clean).returncode == 0, "audit: one clean create is exit 0")
 
+    # A Latin-1 export is refused naming the line, before anything is converted.
+    latin1 = os.path.join(tmp, "latin1.csv")
+    with open(latin1, "wb") as f:
+        f.write(b"number,incident_state\nINC1,New\nINC2,Caf\xe9\n")
+    r = run("convert", "servicenow-csv", latin1, "--map",
+            os.path.join(HERE, "..", "..", "examples", "itsmctl", "maps", "servicenow_incident.json"))
+    check(r.returncode == 2 and f"{latin1}:3: not valid UTF-8 (byte 9 of the line)" in r.stderr and not r.stdout,
+          f"convert: Latin-1 CSV: {r.returncode} {r.stderr}")
+
     log = os.path.join(SHARED, "data", "uci_incident_event_log_partial.csv")
     if os.path.exists(log):
         events = os.path.join(tmp, "servicenow.jsonl")

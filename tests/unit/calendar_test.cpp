@@ -309,3 +309,13 @@ TEST_CASE("finer time points are truncated toward the past to whole seconds") {
   // system_clock::now() is accepted as it is.
   CHECK(cal->next_open(system_clock::now()).has_value());
 }
+
+TEST_CASE("result: value() throws on an error, if_value() never does") {
+  const auto good = itsm::calendar::from_json(R"({"week": {"mon": [["08:00", "17:00"]]}})");
+  REQUIRE(good.if_value() != nullptr);
+  CHECK(good.if_value() == &good.value());
+  const auto bad = itsm::calendar::from_json("{");
+  CHECK(bad.if_value() == nullptr);
+  CHECK_THROWS_AS(bad.value(), itsm::bad_result_access);
+  CHECK(bad.error_value().code == itsm::errc::parse_error);
+}

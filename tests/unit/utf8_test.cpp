@@ -206,6 +206,17 @@ TEST_CASE("definitions built in C++ or as JSON values: workflows, calendars, SLA
   CHECK_THAT(wf.error_value().message, Catch::Contains("definition.states[1].id: not valid UTF-8 (byte 2)"));
   auto problems = itsm::workflow::check(d);
   REQUIRE(problems.size() == 1);  // nothing else repeats the bad bytes
+  d.states[1].id = "done";
+  d.transitions[0].to = "done";
+  d.transitions[0].roles = {"agent", bad};
+  CHECK_THAT(itsm::workflow::build(d).error_value().message,
+             Catch::Contains("definition.transitions[0].roles[1]: not valid UTF-8 (byte 2)"));
+  d.transitions[0].roles = {"agent"};
+  d.meta = json{{"vendor", json::array({bad})}};
+  CHECK_THAT(itsm::workflow::build(d).error_value().message,
+             Catch::Contains("definition.meta.vendor[0]: not valid UTF-8 (byte 2)"));
+  d.meta = json{{"vendor", json::array({"fine"})}};
+  CHECK(itsm::workflow::build(d));
 
   json wj = (*itsm::builtin_workflow("incident"))->to_json();
   wj["title"] = bad;

@@ -801,10 +801,8 @@ inline history_record parse_record(const workflow& wf, const json& j, const std:
 }  // namespace detail
 
 inline result<ticket> ticket::restore(workflow_ptr wf, const nlohmann::json& j) {
-  try {
-    detail::need_utf8_json(j, "snapshot");
-  } catch (const detail::failure& f) {
-    return error{f.code, f.what()};
+  if (!detail::utf8_walk::all_valid(j)) {
+    return error{errc::invalid_argument, detail::utf8_walk::describe_first_invalid(j, "snapshot")};
   }
   return restore_parsed(std::move(wf), j);
 }

@@ -28,13 +28,37 @@ using std::chrono::seconds;
 constexpr std::int64_t start_2026 = 1767225600;  // 2026-01-01T00:00:00Z
 constexpr std::int64_t day = 86400;
 
+// The years every benchmark's calendar is compiled over, so that the calls measure the steady
+// state.
+constexpr std::int64_t compiled_from = start_2026 - 400 * day;
+constexpr std::int64_t compiled_to = start_2026 + 4400 * day;
+
 const itsm::calendar& shared_calendar() {
   static const itsm::calendar cal = [] {
     auto c = itsm::calendar::from_json(calendar_json).value();
-    (void)c.precompile(sys_seconds{seconds{start_2026 - 400 * day}},
-                       sys_seconds{seconds{start_2026 + 4400 * day}});
+    (void)c.precompile(sys_seconds{seconds{compiled_from}}, sys_seconds{seconds{compiled_to}});
     return c;
   }();
+  return cal;
+}
+
+// The C ABI has no precompile, so its benchmarks compile their calendar by a span query over
+// the same years; the C++ calls they are compared with get their calendar the same way, so that
+// nothing but the call differs.
+
+/// The calendar loaded through the C ABI and compiled by a span query; nullptr when loading fails.
+itsm_calendar* loaded_c_calendar() {
+  itsm_calendar* cal = nullptr;
+  if (itsm_calendar_from_json(&cal, calendar_json, std::strlen(calendar_json)) != ITSM_OK) return nullptr;
+  std::int64_t ignored = 0;
+  (void)itsm_calendar_between(cal, compiled_from, compiled_to, &ignored);
+  return cal;
+}
+
+/// The same calendar loaded and compiled as loaded_c_calendar() does, in C++.
+itsm::calendar loaded_calendar() {
+  auto cal = itsm::calendar::from_json(calendar_json).value();
+  (void)cal.between(sys_seconds{seconds{compiled_from}}, sys_seconds{seconds{compiled_to}});
   return cal;
 }
 
@@ -85,27 +109,17 @@ void BM_compile_10_years(benchmark::State& state) {
 }
 BENCHMARK(BM_compile_10_years)->Unit(benchmark::kMicrosecond);
 
-// The C ABI's twin: the same C++ call on a calendar made as BM_c_abi_add makes its own (loaded
-// per run, then compiled by a between query over the same years), so that nothing but the call
-// differs between the two.
-void BM_add_as_c_abi(benchmark::State& state) {
-  const auto cal = itsm::calendar::from_json(calendar_json).value();
-  (void)cal.between(sys_seconds{seconds{start_2026 - 400 * day}}, sys_seconds{seconds{start_2026 + 4400 * day}});
-  run_adds(state, cal);
-}
+// The C ABI's twin: the same C++ call on a calendar made as BM_c_abi_add makes its own.
+void BM_add_as_c_abi(benchmark::State& state) { run_adds(state, loaded_calendar()); }
 BENCHMARK(BM_add_as_c_abi)->Arg(1)->Arg(90)->ArgName("span_days");
 
 void BM_c_abi_add(benchmark::State& state) {
-  itsm_calendar* cal = nullptr;
-  if (itsm_calendar_from_json(&cal, calendar_json, std::strlen(calendar_json)) != ITSM_OK) {
-    state.SkipWithError("calendar");
+  itsm_calendar* cal = loaded_c_calendar();
+  if (!cal) {
+    state.SkipWithError(itsm_error_last()->message);
     return;
   }
   const auto starts = random_starts(1024);
-  // Compiled over the same years as shared_calendar()'s precompile, by a span query (the C ABI
-  // has no precompile), so that the calls measure the steady state; see BM_add_as_c_abi.
-  std::int64_t warm = 0;
-  (void)itsm_calendar_between(cal, start_2026 - 400 * day, start_2026 + 4400 * day, &warm);
   const std::int64_t budget = budget_for_days(state.range(0));
   std::size_t i = 0;
   for (auto _ : state) {
@@ -118,18 +132,16 @@ void BM_c_abi_add(benchmark::State& state) {
 BENCHMARK(BM_c_abi_add)->Arg(1)->Arg(90)->ArgName("span_days");
 
 // The C ABI's add and the C++ call paired (paired.hpp): blocks of 256 calls alternate between
-// them, each on its own calendar made as above, with the same starts and budget. `ratio` is
-// itsm_calendar_add's time over calendar::add's, the number the C ABI's 10 % target is about.
+// them, each on its own calendar (loaded_c_calendar, loaded_calendar), with the same starts and
+// budget. `ratio` is itsm_calendar_add's time over calendar::add's, the number the C ABI's 10 %
+// target is about.
 void BM_c_abi_add_paired(benchmark::State& state) {
-  itsm_calendar* c_cal = nullptr;
-  if (itsm_calendar_from_json(&c_cal, calendar_json, std::strlen(calendar_json)) != ITSM_OK) {
-    state.SkipWithError("calendar");
+  itsm_calendar* c_cal = loaded_c_calendar();
+  if (!c_cal) {
+    state.SkipWithError(itsm_error_last()->message);
     return;
   }
-  std::int64_t warm = 0;
-  (void)itsm_calendar_between(c_cal, start_2026 - 400 * day, start_2026 + 4400 * day, &warm);
-  const auto cpp_cal = itsm::calendar::from_json(calendar_json).value();
-  (void)cpp_cal.between(sys_seconds{seconds{start_2026 - 400 * day}}, sys_seconds{seconds{start_2026 + 4400 * day}});
+  const auto cpp_cal = loaded_calendar();
   const auto starts = random_starts(1024);
   const std::int64_t budget = budget_for_days(state.range(0));
   constexpr std::size_t block = 256;

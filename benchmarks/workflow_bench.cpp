@@ -15,7 +15,9 @@
 
 namespace {
 
-itsm::sys_seconds at(std::int64_t s) { return itsm::sys_seconds{std::chrono::seconds{1772445600 + s}}; }
+/// The benchmarks' clock: `s` seconds after 2026-03-02T10:00:00Z, as the C ABI takes it and as C++ does.
+std::int64_t epoch_at(std::int64_t s) { return 1772445600 + s; }
+itsm::sys_seconds at(std::int64_t s) { return itsm::sys_seconds{std::chrono::seconds{epoch_at(s)}}; }
 
 itsm::ticket fresh_incident(const itsm::workflow_ptr& wf) {
   auto t = itsm::ticket::create(wf, "INC0000001", itsm::actor{"carol", {}}, at(0)).value();
@@ -48,44 +50,57 @@ BENCHMARK(BM_fire_with_role_check);
 
 /// The same fires through the C ABI (itsm_ticket_fire): the actor converted from its C form,
 /// the outcome turned into a code and the thread-local last error. Compare with the above.
+/// The C ABI's side of the fire benchmarks: fresh_incident's ticket restored through the C ABI,
+/// and BM_fire_with_role_check's agent both as a C struct and as a handle. `error` is non-null
+/// when making them failed.
+struct c_incident {
+  const char* const roles[2] = {"caller", "support"};
+  const itsm_actor agent{"sue", roles, 2, 0};
+  itsm_workflow* workflow = nullptr;
+  itsm_ticket* start = nullptr;
+  itsm_actor_handle* agent_handle = nullptr;
+  const char* error = nullptr;
+
+  c_incident() {
+    const std::string snapshot = fresh_incident(itsm::builtin_workflow("incident").value()).snapshot().dump();
+    if (itsm_workflow_builtin(&workflow, "incident") != ITSM_OK ||
+        itsm_ticket_restore(&start, workflow, snapshot.data(), snapshot.size()) != ITSM_OK ||
+        itsm_actor_new(&agent_handle, &agent) != ITSM_OK) {
+      error = itsm_error_last()->message;
+    }
+  }
+  ~c_incident() {
+    itsm_actor_free(agent_handle);
+    itsm_ticket_free(start);
+    itsm_workflow_free(workflow);
+  }
+  c_incident(const c_incident&) = delete;
+  c_incident& operator=(const c_incident&) = delete;
+};
+
 template <bool with_handle>
 void BM_c_abi_fire(benchmark::State& state) {
-  const auto wf = itsm::builtin_workflow("incident").value();
-  const std::string snapshot = fresh_incident(wf).snapshot().dump();
-  itsm_workflow* cwf = nullptr;
-  itsm_ticket* start = nullptr;
+  const c_incident c;
   itsm_ticket* t = nullptr;
-  if (itsm_workflow_builtin(&cwf, "incident") != ITSM_OK ||
-      itsm_ticket_restore(&start, cwf, snapshot.data(), snapshot.size()) != ITSM_OK ||
-      itsm_ticket_clone(&t, start) != ITSM_OK) {
-    state.SkipWithError(itsm_error_last()->message);
-    return;
-  }
-  const char* const roles[] = {"caller", "support"};
-  const itsm_actor agent{"sue", roles, 2, 0};
-  itsm_actor_handle* handle = nullptr;
-  if (itsm_actor_new(&handle, &agent) != ITSM_OK) {
-    state.SkipWithError(itsm_error_last()->message);
+  if (c.error || itsm_ticket_clone(&t, c.start) != ITSM_OK) {
+    state.SkipWithError(c.error ? c.error : itsm_error_last()->message);
     return;
   }
   std::int64_t now = 10;
   std::size_t n = 0;
   for (auto _ : state) {
     const char* transition = (n & 1) == 0 ? "hold" : "start";
-    const int rc = with_handle ? itsm_ticket_fire_as(t, transition, handle, 1772445600 + ++now, nullptr, nullptr, nullptr)
-                               : itsm_ticket_fire(t, transition, &agent, 1772445600 + ++now, nullptr, nullptr, nullptr);
+    const int rc = with_handle ? itsm_ticket_fire_as(t, transition, c.agent_handle, epoch_at(++now), nullptr, nullptr, nullptr)
+                               : itsm_ticket_fire(t, transition, &c.agent, epoch_at(++now), nullptr, nullptr, nullptr);
     benchmark::DoNotOptimize(rc);
     if ((++n & 63) == 0) {
       itsm_ticket_free(t);
       t = nullptr;
-      (void)itsm_ticket_clone(&t, start);
+      (void)itsm_ticket_clone(&t, c.start);
     }
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   itsm_ticket_free(t);
-  itsm_ticket_free(start);
-  itsm_workflow_free(cwf);
-  itsm_actor_free(handle);
 }
 /// itsm_ticket_fire from a C actor, converted on every call.
 void BM_c_abi_fire_with_role_check(benchmark::State& state) { BM_c_abi_fire<false>(state); }
@@ -98,20 +113,12 @@ BENCHMARK(BM_c_abi_fire_as_with_role_check);
 /// copy of the same ticket, alternate between them. `ratio` is the C ABI's time over the C++
 /// call's, the number the C ABI's 10 % target is about.
 void BM_c_abi_fire_as_paired(benchmark::State& state) {
-  const auto wf = itsm::builtin_workflow("incident").value();
-  const itsm::ticket cpp_start = fresh_incident(wf);
-  const std::string snapshot = cpp_start.snapshot().dump();
-  itsm_workflow* cwf = nullptr;
-  itsm_ticket* c_start = nullptr;
-  itsm_actor_handle* c_agent = nullptr;
-  const char* const roles[] = {"caller", "support"};
-  const itsm_actor agent{"sue", roles, 2, 0};
-  if (itsm_workflow_builtin(&cwf, "incident") != ITSM_OK ||
-      itsm_ticket_restore(&c_start, cwf, snapshot.data(), snapshot.size()) != ITSM_OK ||
-      itsm_actor_new(&c_agent, &agent) != ITSM_OK) {
-    state.SkipWithError(itsm_error_last()->message);
+  const c_incident c;
+  if (c.error) {
+    state.SkipWithError(c.error);
     return;
   }
+  const itsm::ticket cpp_start = fresh_incident(itsm::builtin_workflow("incident").value());
   const itsm::actor cpp_agent{"sue", {"caller", "support"}};
   constexpr std::size_t block = 64;
   std::int64_t c_now = 10, cpp_now = 10;
@@ -119,11 +126,11 @@ void BM_c_abi_fire_as_paired(benchmark::State& state) {
       state, block, "c_abi",
       [&] {
         itsm_ticket* t = nullptr;
-        (void)itsm_ticket_clone(&t, c_start);
+        (void)itsm_ticket_clone(&t, c.start);
         for (std::size_t n = 0; n < block; ++n) {
           const char* transition = (n & 1) == 0 ? "hold" : "start";
           benchmark::DoNotOptimize(
-              itsm_ticket_fire_as(t, transition, c_agent, 1772445600 + ++c_now, nullptr, nullptr, nullptr));
+              itsm_ticket_fire_as(t, transition, c.agent_handle, epoch_at(++c_now), nullptr, nullptr, nullptr));
         }
         itsm_ticket_free(t);
       },
@@ -135,9 +142,6 @@ void BM_c_abi_fire_as_paired(benchmark::State& state) {
           benchmark::DoNotOptimize(out.code);
         }
       });
-  itsm_actor_free(c_agent);
-  itsm_ticket_free(c_start);
-  itsm_workflow_free(cwf);
 }
 BENCHMARK(BM_c_abi_fire_as_paired);
 

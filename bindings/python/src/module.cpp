@@ -320,6 +320,59 @@ PYBIND11_MODULE(_itsm, m) {
         return itsm::to_json(unwrap(itsm::evaluate(def, pt.t.sla_history(), from_epoch(now)))).dump();
       });
 
+  // Event lines, the service report and the compliance audit: JSON text in and out, so that the
+  // package's dicts equal what itsmctl prints.
+  py::class_<itsm::event_store>(m, "EventStore")
+      .def(py::init<>())
+      .def("add_workflow", [](itsm::event_store& s, const py_workflow& w) { s.add_workflow(w.ptr); })
+      .def("use_schedule", [](itsm::event_store& s, const std::string& text) {
+        s.use_schedule(unwrap(itsm::change_schedule::parse(text)));
+      })
+      // The refusal line of each refused event (JSON text), with the GIL released while lines apply.
+      .def("apply_lines",
+           [](itsm::event_store& s, const std::vector<std::string>& lines, const std::vector<std::size_t>& numbers) {
+             std::vector<std::string> refusals;
+             {
+               py::gil_scoped_release unlocked;
+               for (std::size_t i = 0; i < lines.size(); ++i) {
+                 const auto e = s.apply(lines[i], numbers[i]);
+                 if (!e.ok()) refusals.push_back(itsm::to_json(e).dump());
+               }
+             }
+             return refusals;
+           })
+      .def("counts", [](const itsm::event_store& s) {
+        const auto& c = s.counts();
+        return std::make_tuple(s.tickets().size(), c.events, c.applied, c.refused);
+      })
+      .def("ticket_ids", [](const itsm::event_store& s) {
+        std::vector<std::string> ids;
+        for (const auto& [id, t] : s.tickets()) ids.push_back(id);
+        std::sort(ids.begin(), ids.end());
+        return ids;
+      })
+      .def("ticket", [](const itsm::event_store& s, const std::string& id) -> std::optional<py_ticket> {
+        const auto* t = s.find(id);
+        if (!t) return std::nullopt;
+        return py_ticket{*t};
+      })
+      .def("last_event_time", [](const itsm::event_store& s) { return s.last_event_time().time_since_epoch().count(); })
+      .def("report", [](const itsm::event_store& s, const std::string& policy, std::optional<std::int64_t> now) {
+        const auto p = policy.empty() ? itsm::sla_policy::builtin() : unwrap(itsm::sla_policy::from_json(policy));
+        std::optional<itsm::sys_seconds> at;
+        if (now) at = from_epoch(*now);
+        return itsm::make_report(s, p, at).to_json().dump();
+      })
+      .def("audit", [](const itsm::event_store& s, const std::string& policy, std::optional<std::int64_t> now,
+                       const std::string& chain, const std::string& chain_name) {
+        const auto p = policy.empty() ? itsm::sla_policy::builtin() : unwrap(itsm::sla_policy::from_json(policy));
+        std::optional<itsm::sys_seconds> at;
+        if (now) at = from_epoch(*now);
+        auto audit = itsm::make_audit(s, p, at);
+        if (!chain_name.empty()) audit.check_chain(chain, chain_name);
+        return audit.to_json().dump();
+      });
+
   m.def("verify_history", [](const std::string& jsonl) {
     const auto report = unwrap(itsm::verify_history(jsonl));
     return std::make_pair(report.records, report.tickets);

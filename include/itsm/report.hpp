@@ -44,6 +44,8 @@ class sla_policy {
   /// Loads the JSON form, checking the calendar and every target; errors name the field.
   static result<sla_policy> from_json(const nlohmann::json& j);
   static result<sla_policy> from_json(std::string_view text);
+  static result<sla_policy> from_json(const std::string& text) { return from_json(std::string_view(text)); }
+  static result<sla_policy> from_json(const char* text) { return from_json(std::string_view(text ? text : "")); }
 
   /// This policy with its calendar replaced (`itsmctl report --calendar`).
   result<sla_policy> with_calendar(const nlohmann::json& calendar) const;

@@ -31,13 +31,9 @@ itsm::sys_seconds from_epoch(std::int64_t s) { return itsm::sys_seconds{std::chr
 
 itsm::calc_options options(const std::string& at_close, const std::string& dst,
                            const std::vector<itsm::pause>& pauses) {
-  auto parsed = itsm::detail::capture<itsm::calc_options>([&] {
-    itsm::calc_options o;
-    o.at_close = itsm::detail::parse_at_close(at_close, "at_close");
-    o.dst = itsm::detail::parse_dst(dst, "dst");
-    return o;
-  });
-  itsm::calc_options o = unwrap(std::move(parsed));
+  itsm::calc_options o;
+  o.at_close = unwrap(itsm::parse_at_close_convention(at_close));
+  o.dst = unwrap(itsm::parse_dst_convention(dst));
   o.pauses = pauses;
   return o;
 }
@@ -93,7 +89,7 @@ itsm::result<std::int64_t> seconds_of(const itsm::result<itsm::sys_seconds>& r) 
 
 /// JSON text from the package, within the library's limits (depth and size).
 nlohmann::json parse_json_arg(const std::string& text, const char* what) {
-  return unwrap(itsm::detail::capture<nlohmann::json>([&] { return itsm::detail::parse_json_text(text, what); }));
+  return unwrap(itsm::parse_json(text, what));
 }
 
 /// A workflow as Python holds it (pybind11 cannot hold a shared_ptr to const).

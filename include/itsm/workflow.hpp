@@ -291,4 +291,5 @@ inline result<std::string> builtin_workflow_json(std::string_view name);
 }  // namespace itsm
 
 #include "itsm/detail/workflow_json.hpp"
+#include "itsm/detail/workflow_checks.hpp"
 #include "itsm/detail/workflow_impl.hpp"

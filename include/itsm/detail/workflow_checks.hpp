@@ -90,132 +90,290 @@ inline std::vector<std::vector<int>> default_priority_matrix() {
   return m;
 }
 
-/// Runs every check of the design page; fills `out`'s lookup tables when there is no error.
-inline std::vector<problem> check_definition(const workflow_definition& def, workflow* out) {
-  std::vector<problem> problems;
-  auto error = [&](std::string where, std::string message) {
-    problems.push_back(problem{problem::severity::error, std::move(where), std::move(message)});
-  };
-  auto warning = [&](std::string where, std::string message) {
-    problems.push_back(problem{problem::severity::warning, std::move(where), std::move(message)});
-  };
-  // A definition filled in C++ may hold any bytes; every other message would repeat them.
-  if (std::string bad_text = first_non_utf8(def); !bad_text.empty()) {
-    error("workflow", std::move(bad_text));
-    return problems;
-  }
-  const std::string wf = "workflow '" + def.name + "'";
-  if (def.name.empty()) error("workflow", "name is empty");
-  if (def.version < 1) error(wf, "version " + std::to_string(def.version) + " is not positive");
-  if (def.states.empty()) error(wf, "has no states");
-  if (def.states.size() > 65535) error(wf, "has more than 65535 states");
+/// States as vertices, transitions as edges: what the reachability and trap checks search.
+using state_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
 
-  auto declared = [](const auto& list, const std::string& id) {
+/// One run of the definition checks (design page "Checks when a definition is built"): the
+/// problems found so far, and the tables (state index, transitions leaving each state) that later
+/// steps and the compiled workflow use. Each step appends its problems in the order it finds
+/// them and `check_definition` runs the steps in a fixed order: callers and tests compare lists.
+class definition_checks {
+ public:
+  explicit definition_checks(const workflow_definition& def)
+      : def_(def), wf_("workflow '" + def.name + "'"), outgoing_(def.states.size()) {}
+
+  /// Not a design rule but a precondition of the messages: every string is UTF-8. A definition
+  /// filled in C++ may hold any bytes, and every other message would repeat them.
+  bool check_text_is_utf8() {
+    std::string bad_text = first_non_utf8(def_);
+    if (bad_text.empty()) return true;
+    error("workflow", std::move(bad_text));
+    return false;
+  }
+
+  /// Groundwork: the workflow has a name, a positive version and between 1 and 65535 states.
+  void check_header() {
+    if (def_.name.empty()) error("workflow", "name is empty");
+    if (def_.version < 1) error(wf_, "version " + std::to_string(def_.version) + " is not positive");
+    if (def_.states.empty()) error(wf_, "has no states");
+    if (def_.states.size() > 65535) error(wf_, "has more than 65535 states");
+  }
+
+  /// "Every role, field and guard referenced is declared": the declared lists themselves name
+  /// each field and role once, and every priority matrix row has a priority.
+  void check_declarations() {
+    if (def_.fields) {
+      std::set<std::string> seen;
+      for (const auto& f : *def_.fields) {
+        if (f.id.empty()) error(wf_, "fields: empty field name");
+        else if (!seen.insert(f.id).second) error("field '" + f.id + "'", "declared twice");
+      }
+    }
+    if (def_.roles) {
+      std::set<std::string> seen;
+      for (const auto& r : *def_.roles) {
+        if (r.empty()) error(wf_, "roles: empty role name");
+        else if (!seen.insert(r).second) error("role '" + r + "'", "declared twice");
+      }
+    }
+    for (std::size_t r = 0; r < def_.priority_matrix.size(); ++r) {
+      if (def_.priority_matrix[r].empty()) {
+        error(wf_, "priority_matrix[" + std::to_string(r) + "] is empty (one priority per urgency)");
+      }
+    }
+  }
+
+  /// Groundwork for every state rule: state ids are non-empty and unique (indexed for the later
+  /// steps), no state is both initial and terminal, and the fields a state requires are declared.
+  void check_states() {
+    for (std::size_t i = 0; i < def_.states.size(); ++i) {
+      const auto& s = def_.states[i];
+      if (s.id.empty()) {
+        error("states[" + std::to_string(i) + "]", "empty state id");
+        continue;
+      }
+      if (!index_.emplace(s.id, static_cast<workflow::index>(i)).second) error(state_where(s), "declared twice");
+      if (s.initial) initials_.push_back(static_cast<workflow::index>(i));
+      if (s.terminal) any_terminal_ = true;
+      if (s.initial && s.terminal) error(state_where(s), "is both initial and terminal");
+      check_field_names(state_where(s), s.required_fields, "requires");
+    }
+  }
+
+  /// "Exactly one initial state".
+  void check_one_initial_state() {
+    if (initials_.empty() && !def_.states.empty()) error(wf_, "has no initial state (mark exactly one \"initial\": true)");
+    if (initials_.size() > 1) {
+      std::string list;
+      for (auto i : initials_) list += (list.empty() ? "'" : ", '") + def_.states[i].id + "'";
+      error(wf_, "has " + std::to_string(initials_.size()) + " initial states (" + list + "); exactly one is allowed");
+    }
+  }
+
+  /// "Some terminal state is reachable" needs a terminal state to exist at all.
+  void check_some_terminal_state() {
+    if (!any_terminal_ && !def_.states.empty()) error(wf_, "has no terminal state (mark at least one \"terminal\": true)");
+  }
+
+  /// Runs the per-transition steps over every transition, in definition order, and builds the
+  /// table of transitions leaving each state that the graph steps and the workflow use.
+  void check_transitions() {
+    // The graph checks need every state id valid and unique; problems so far are all errors.
+    structure_ok_ = problems_.empty();
+    for (std::size_t i = 0; i < def_.transitions.size(); ++i) {
+      const auto& t = def_.transitions[i];
+      const std::string where = transition_where(t, i);
+      check_transition_id(t, i, where);
+      const workflow::index to = resolve_target(t, where);
+      const std::vector<workflow::index> from = resolve_from_states(t, where);
+      check_role_references(t, where);
+      check_field_references(t, where);
+      check_hook_references(t, where);
+      check_approval_rule(t, where);
+      if (to == workflow::npos) continue;
+      check_entry_into_initial(t, to, where);
+      for (auto f : from) {
+        check_terminal_exit(t, f, where);
+        check_id_unique_from(t, f, where);
+        outgoing_[f].push_back(static_cast<workflow::index>(i));
+      }
+    }
+    if (def_.transitions.size() > 0xFFFFFFF0u) error(wf_, "has too many transitions");
+  }
+
+  /// Whether the graph steps can run: every transition's states resolved, one initial state.
+  bool graph_is_checkable() const { return structure_ok_ && initials_.size() == 1 && !def_.states.empty(); }
+
+  /// The states as vertices and the transitions leaving them as edges.
+  state_graph graph() const {
+    state_graph g(def_.states.size());
+    for (std::size_t s = 0; s < def_.states.size(); ++s) {
+      for (auto t : outgoing_[s]) boost::add_edge(s, index_.at(def_.transitions[t].to), g);
+    }
+    return g;
+  }
+
+  /// "Every state reachable from" the initial state. Returns the search's colours (white: not
+  /// reached), which the trap check reuses.
+  std::vector<boost::default_color_type> check_reachability(const state_graph& g) {
+    std::vector<boost::default_color_type> reached(def_.states.size(), boost::white_color);
+    auto reached_map = boost::make_iterator_property_map(reached.begin(), boost::get(boost::vertex_index, g));
+    boost::breadth_first_visit(g, boost::vertex(initials_[0], g), boost::color_map(reached_map));
+    for (std::size_t s = 0; s < def_.states.size(); ++s) {
+      if (reached[s] == boost::white_color) {
+        error(state_where(def_.states[s]), "is not reachable from the initial state '" + def_.states[initials_[0]].id + "'");
+      }
+    }
+    return reached;
+  }
+
+  /// "From every non-terminal state some terminal state is reachable (no trap)"; states that
+  /// are not reachable at all were reported already.
+  void check_no_traps(const state_graph& g, const std::vector<boost::default_color_type>& reached) {
+    const auto reversed = boost::make_reverse_graph(g);
+    std::vector<boost::default_color_type> done(def_.states.size(), boost::white_color);
+    auto done_map = boost::make_iterator_property_map(done.begin(), boost::get(boost::vertex_index, reversed));
+    for (std::size_t s = 0; s < def_.states.size(); ++s) {
+      if (def_.states[s].terminal && done[s] == boost::white_color) {
+        boost::breadth_first_visit(reversed, boost::vertex(s, reversed), boost::color_map(done_map));
+      }
+    }
+    for (std::size_t s = 0; s < def_.states.size(); ++s) {
+      if (done[s] == boost::white_color && reached[s] != boost::white_color) {
+        error(state_where(def_.states[s]), "is a trap: no terminal state can be reached from it");
+      }
+    }
+  }
+
+  /// Warning "states with a single way out that is never guarded".
+  void warn_unguarded_single_exits() {
+    for (std::size_t s = 0; s < def_.states.size(); ++s) {
+      const auto& out_s = outgoing_[s];
+      if (def_.states[s].terminal || out_s.size() != 1) continue;
+      const auto& t = def_.transitions[out_s[0]];
+      if (t.roles.empty() && t.guards.empty() && !t.approvals && t.required_fields.empty()) {
+        warning(state_where(def_.states[s]), "its single way out, " + transition_where(t, out_s[0]) +
+                                                 ", has no roles, fields, approvals or guards: anyone may move every ticket on");
+      }
+    }
+  }
+
+  /// Warning "transitions that duplicate another": same from-state, target, kind, roles (in any
+  /// order), required fields and guards, and neither needs approvals.
+  void warn_duplicate_transitions() {
+    for (std::size_t s = 0; s < def_.states.size(); ++s) {
+      const auto& out_s = outgoing_[s];
+      for (std::size_t a = 0; a < out_s.size(); ++a) {
+        for (std::size_t b = a + 1; b < out_s.size(); ++b) {
+          const auto& ta = def_.transitions[out_s[a]];
+          const auto& tb = def_.transitions[out_s[b]];
+          auto ra = ta.roles, rb = tb.roles;
+          std::sort(ra.begin(), ra.end());
+          std::sort(rb.begin(), rb.end());
+          if (ta.to == tb.to && ra == rb && ta.kind == tb.kind && ta.required_fields == tb.required_fields &&
+              ta.guards == tb.guards && !ta.approvals && !tb.approvals) {
+            warning(transition_where(tb, out_s[b]), "duplicates " + transition_where(ta, out_s[a]) +
+                                                        " from state '" + def_.states[s].id + "'");
+          }
+        }
+      }
+    }
+  }
+
+  /// Whether any problem is an error (warnings alone still build).
+  bool has_error() const {
+    return std::any_of(problems_.begin(), problems_.end(),
+                       [](const problem& p) { return p.level == problem::severity::error; });
+  }
+
+  // What `check_definition` hands on: the problems, and the tables it compiles into the workflow.
+  std::vector<problem>& problems() noexcept { return problems_; }
+  std::unordered_map<std::string, workflow::index>& state_index() noexcept { return index_; }
+  workflow::index initial_state() const noexcept { return initials_[0]; }
+  std::vector<std::vector<workflow::index>>& outgoing() noexcept { return outgoing_; }
+
+ private:
+  void error(std::string where, std::string message) {
+    problems_.push_back(problem{problem::severity::error, std::move(where), std::move(message)});
+  }
+  void warning(std::string where, std::string message) {
+    problems_.push_back(problem{problem::severity::warning, std::move(where), std::move(message)});
+  }
+
+  /// An undeclared list (roles, guards, actions) accepts every name.
+  template <class List>
+  static bool declared(const List& list, const std::string& id) {
     if (!list) return true;
     return std::find(list->begin(), list->end(), id) != list->end();
-  };
-  auto field_declared = [&](const std::string& id) {
-    if (!def.fields) return true;
-    return std::any_of(def.fields->begin(), def.fields->end(),
-                       [&](const field_def& f) { return f.id == id; });
-  };
-  auto check_fields = [&](const std::string& where, const std::vector<std::string>& ids,
-                          const char* what) {
+  }
+  bool field_declared(const std::string& id) const {
+    if (!def_.fields) return true;
+    return std::any_of(def_.fields->begin(), def_.fields->end(), [&](const field_def& f) { return f.id == id; });
+  }
+  /// "Every field referenced is declared", for one list of field names (`what` names the key).
+  void check_field_names(const std::string& where, const std::vector<std::string>& ids, const char* what) {
     for (const auto& f : ids) {
       if (f.empty()) error(where, std::string(what) + ": empty field name");
       else if (!field_declared(f)) error(where, std::string(what) + ": field '" + f + "' is not declared in fields");
     }
-  };
-  if (def.fields) {
-    std::set<std::string> seen;
-    for (const auto& f : *def.fields) {
-      if (f.id.empty()) error(wf, "fields: empty field name");
-      else if (!seen.insert(f.id).second) error("field '" + f.id + "'", "declared twice");
-    }
-  }
-  if (def.roles) {
-    std::set<std::string> seen;
-    for (const auto& r : *def.roles) {
-      if (r.empty()) error(wf, "roles: empty role name");
-      else if (!seen.insert(r).second) error("role '" + r + "'", "declared twice");
-    }
-  }
-  for (std::size_t r = 0; r < def.priority_matrix.size(); ++r) {
-    if (def.priority_matrix[r].empty()) {
-      error(wf, "priority_matrix[" + std::to_string(r) + "] is empty (one priority per urgency)");
-    }
   }
 
-  // States.
-  std::unordered_map<std::string, workflow::index> index;
-  std::vector<workflow::index> initials;
-  bool any_terminal = false;
-  for (std::size_t i = 0; i < def.states.size(); ++i) {
-    const auto& s = def.states[i];
-    if (s.id.empty()) {
-      error("states[" + std::to_string(i) + "]", "empty state id");
-      continue;
-    }
-    if (!index.emplace(s.id, static_cast<workflow::index>(i)).second) {
-      error(state_where(s), "declared twice");
-    }
-    if (s.initial) initials.push_back(static_cast<workflow::index>(i));
-    if (s.terminal) any_terminal = true;
-    if (s.initial && s.terminal) error(state_where(s), "is both initial and terminal");
-    check_fields(state_where(s), s.required_fields, "requires");
-  }
-  if (initials.empty() && !def.states.empty()) error(wf, "has no initial state (mark exactly one \"initial\": true)");
-  if (initials.size() > 1) {
-    std::string list;
-    for (auto i : initials) list += (list.empty() ? "'" : ", '") + def.states[i].id + "'";
-    error(wf, "has " + std::to_string(initials.size()) + " initial states (" + list + "); exactly one is allowed");
-  }
-  if (!any_terminal && !def.states.empty()) error(wf, "has no terminal state (mark at least one \"terminal\": true)");
-
-  // Transitions: references, then the expanded from-sets.
-  const std::size_t n_states = def.states.size();
-  std::vector<std::vector<workflow::index>> outgoing(n_states);
-  // The graph checks need every state id valid and unique; problems so far are all errors.
-  bool structure_ok = problems.empty();
-  for (std::size_t i = 0; i < def.transitions.size(); ++i) {
-    const auto& t = def.transitions[i];
-    const std::string where = transition_where(t, i);
+  /// Groundwork for "transition ids unique per from-state": an id is not empty and not one the
+  /// engine writes into histories itself.
+  void check_transition_id(const transition_def& t, std::size_t i, const std::string& where) {
     if (t.id.empty()) error("transitions[" + std::to_string(i) + "]", "empty transition id");
     for (const char* r : reserved_transition_ids) {
       if (t.id == r) error(where, "'" + t.id + "' is reserved for history records; choose another id");
     }
-    auto to = index.find(t.to);
-    if (to == index.end()) {
-      error(where, "to: unknown state '" + t.to + "'");
-      structure_ok = false;
-    }
+  }
+
+  /// Groundwork for the graph: the target is a state. Returns it, or `npos` when unknown.
+  workflow::index resolve_target(const transition_def& t, const std::string& where) {
+    auto to = index_.find(t.to);
+    if (to != index_.end()) return to->second;
+    error(where, "to: unknown state '" + t.to + "'");
+    structure_ok_ = false;
+    return workflow::npos;
+  }
+
+  /// Groundwork for the graph: the from-states exist, each listed once (`"*"`: every
+  /// non-terminal state but the target). Returns the states the transition leaves.
+  std::vector<workflow::index> resolve_from_states(const transition_def& t, const std::string& where) {
     if (!t.from_any && t.from.empty()) error(where, "from: no state (list states, or \"*\" for every open state)");
     std::vector<workflow::index> from;
     if (t.from_any) {
-      for (std::size_t s = 0; s < n_states; ++s) {
-        if (!def.states[s].terminal && def.states[s].id != t.to) from.push_back(static_cast<workflow::index>(s));
+      for (std::size_t s = 0; s < def_.states.size(); ++s) {
+        if (!def_.states[s].terminal && def_.states[s].id != t.to) from.push_back(static_cast<workflow::index>(s));
       }
-    } else {
-      for (const auto& f : t.from) {
-        auto it = index.find(f);
-        if (it == index.end()) {
-          error(where, "from: unknown state '" + f + "'");
-          structure_ok = false;
-        } else if (std::find(from.begin(), from.end(), it->second) != from.end()) {
-          error(where, "from: state '" + f + "' listed twice");
-        } else {
-          from.push_back(it->second);
-        }
+      return from;
+    }
+    for (const auto& f : t.from) {
+      auto it = index_.find(f);
+      if (it == index_.end()) {
+        error(where, "from: unknown state '" + f + "'");
+        structure_ok_ = false;
+      } else if (std::find(from.begin(), from.end(), it->second) != from.end()) {
+        error(where, "from: state '" + f + "' listed twice");
+      } else {
+        from.push_back(it->second);
       }
     }
+    return from;
+  }
+
+  /// "Every role referenced is declared": the roles that may fire the transition.
+  void check_role_references(const transition_def& t, const std::string& where) {
     for (const auto& r : t.roles) {
-      if (!declared(def.roles, r)) error(where, "roles: role '" + r + "' is not declared in roles");
+      if (!declared(def_.roles, r)) error(where, "roles: role '" + r + "' is not declared in roles");
     }
-    check_fields(where, t.required_fields, "requires");
-    check_fields(where, t.distinct_fields, "distinct");
-    if (!t.distinct_fields.empty() && t.distinct_fields.size() < 2) {
-      error(where, "distinct: needs at least two fields");
-    }
+  }
+
+  /// "Every field referenced is declared": required, distinct and set fields; `distinct` names
+  /// at least two and `set` is an object.
+  void check_field_references(const transition_def& t, const std::string& where) {
+    check_field_names(where, t.required_fields, "requires");
+    check_field_names(where, t.distinct_fields, "distinct");
+    if (!t.distinct_fields.empty() && t.distinct_fields.size() < 2) error(where, "distinct: needs at least two fields");
     if (!t.set.is_object()) {
       error(where, "set: must be an object of field values");
     } else {
@@ -223,119 +381,100 @@ inline std::vector<problem> check_definition(const workflow_definition& def, wor
         if (!field_declared(it.key())) error(where, "set: field '" + it.key() + "' is not declared in fields");
       }
     }
+  }
+
+  /// "Every guard referenced is declared", and so is every action.
+  void check_hook_references(const transition_def& t, const std::string& where) {
     for (const auto& g : t.guards) {
       if (g.empty()) error(where, "guards: empty guard name");
-      else if (!declared(def.guards, g)) error(where, "guards: guard '" + g + "' is not declared in guards");
+      else if (!declared(def_.guards, g)) error(where, "guards: guard '" + g + "' is not declared in guards");
     }
     for (const auto& a : t.actions) {
       if (a.empty()) error(where, "actions: empty action name");
-      else if (!declared(def.actions, a)) error(where, "actions: action '" + a + "' is not declared in actions");
+      else if (!declared(def_.actions, a)) error(where, "actions: action '" + a + "' is not declared in actions");
     }
-    if (t.approvals) {
-      if (t.approvals->role.empty()) error(where, "approvals.role is empty");
-      else if (!declared(def.roles, t.approvals->role)) {
-        error(where, "approvals.role: role '" + t.approvals->role + "' is not declared in roles");
-      }
-      if (t.approvals->min < 1) error(where, "approvals.min must be at least 1");
-      check_fields(where, t.approvals->exclude, "approvals.exclude");
+  }
+
+  /// "Every role and field referenced is declared", for the approval rule: its approver role and
+  /// excluded fields; it needs at least one approval.
+  void check_approval_rule(const transition_def& t, const std::string& where) {
+    if (!t.approvals) return;
+    if (t.approvals->role.empty()) error(where, "approvals.role is empty");
+    else if (!declared(def_.roles, t.approvals->role)) {
+      error(where, "approvals.role: role '" + t.approvals->role + "' is not declared in roles");
     }
-    if (to == index.end()) continue;
-    const auto& target = def.states[to->second];
+    if (t.approvals->min < 1) error(where, "approvals.min must be at least 1");
+    check_field_names(where, t.approvals->exclude, "approvals.exclude");
+  }
+
+  /// "No transition into the initial state unless marked as reopen or revert" (or reject: an
+  /// approver sending a request back).
+  void check_entry_into_initial(const transition_def& t, workflow::index to, const std::string& where) {
+    const auto& target = def_.states[to];
     const bool may_enter_initial = t.kind != transition_kind::normal;
     if (target.initial && !may_enter_initial) {
       error(where, "enters the initial state '" + target.id +
                        "'; mark it \"kind\": \"reopen\", \"revert\" or \"reject\" if that is meant");
     }
-    for (auto f : from) {
-      const auto& source = def.states[f];
-      if (source.terminal && t.kind != transition_kind::reopen) {
-        error(where, "leaves the terminal state '" + source.id + "'; only a \"kind\": \"reopen\" transition may");
-      }
-      for (auto other : outgoing[f]) {
-        if (def.transitions[other].id == t.id) {
-          error(where, "id '" + t.id + "' is used twice from state '" + source.id + "' (also " +
-                           transition_where(def.transitions[other], other) + ")");
-        }
-      }
-      outgoing[f].push_back(static_cast<workflow::index>(i));
+  }
+
+  /// "Terminal states have no outgoing transitions unless marked as reopen".
+  void check_terminal_exit(const transition_def& t, workflow::index from, const std::string& where) {
+    const auto& source = def_.states[from];
+    if (source.terminal && t.kind != transition_kind::reopen) {
+      error(where, "leaves the terminal state '" + source.id + "'; only a \"kind\": \"reopen\" transition may");
     }
   }
-  if (def.transitions.size() > 0xFFFFFFF0u) error(wf, "has too many transitions");
 
-  // The graph: reachability from the initial state, and a way to a terminal from every state.
-  if (structure_ok && initials.size() == 1 && n_states > 0) {
-    using graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
-    graph g(n_states);
-    for (std::size_t s = 0; s < n_states; ++s) {
-      for (auto t : outgoing[s]) {
-        boost::add_edge(s, index.at(def.transitions[t].to), g);
-      }
-    }
-    using color_map_t = std::vector<boost::default_color_type>;
-    color_map_t reach(n_states, boost::white_color);
-    auto reach_map = boost::make_iterator_property_map(reach.begin(), boost::get(boost::vertex_index, g));
-    boost::breadth_first_visit(g, boost::vertex(initials[0], g), boost::color_map(reach_map));
-    for (std::size_t s = 0; s < n_states; ++s) {
-      if (reach[s] == boost::white_color) {
-        error(state_where(def.states[s]), "is not reachable from the initial state '" + def.states[initials[0]].id + "'");
-      }
-    }
-    const auto reversed = boost::make_reverse_graph(g);
-    color_map_t done(n_states, boost::white_color);
-    auto done_map = boost::make_iterator_property_map(done.begin(), boost::get(boost::vertex_index, reversed));
-    for (std::size_t s = 0; s < n_states; ++s) {
-      if (def.states[s].terminal && done[s] == boost::white_color) {
-        boost::breadth_first_visit(reversed, boost::vertex(s, reversed), boost::color_map(done_map));
-      }
-    }
-    for (std::size_t s = 0; s < n_states; ++s) {
-      if (done[s] == boost::white_color && reach[s] != boost::white_color) {
-        error(state_where(def.states[s]), "is a trap: no terminal state can be reached from it");
+  /// "Transition ids unique per from-state", against the transitions already leaving `from`.
+  void check_id_unique_from(const transition_def& t, workflow::index from, const std::string& where) {
+    for (auto other : outgoing_[from]) {
+      if (def_.transitions[other].id == t.id) {
+        error(where, "id '" + t.id + "' is used twice from state '" + def_.states[from].id + "' (also " +
+                         transition_where(def_.transitions[other], other) + ")");
       }
     }
   }
 
-  // Warnings.
-  for (std::size_t s = 0; s < n_states; ++s) {
-    const auto& out_s = outgoing[s];
-    if (def.states[s].terminal || out_s.size() != 1) continue;
-    const auto& t = def.transitions[out_s[0]];
-    if (t.roles.empty() && t.guards.empty() && !t.approvals && t.required_fields.empty()) {
-      warning(state_where(def.states[s]), "its single way out, " + transition_where(t, out_s[0]) +
-                                              ", has no roles, fields, approvals or guards: anyone may move every ticket on");
-    }
-  }
-  for (std::size_t s = 0; s < n_states; ++s) {
-    const auto& out_s = outgoing[s];
-    for (std::size_t a = 0; a < out_s.size(); ++a) {
-      for (std::size_t b = a + 1; b < out_s.size(); ++b) {
-        const auto& ta = def.transitions[out_s[a]];
-        const auto& tb = def.transitions[out_s[b]];
-        auto ra = ta.roles, rb = tb.roles;
-        std::sort(ra.begin(), ra.end());
-        std::sort(rb.begin(), rb.end());
-        if (ta.to == tb.to && ra == rb && ta.kind == tb.kind && ta.required_fields == tb.required_fields &&
-            ta.guards == tb.guards && !ta.approvals && !tb.approvals) {
-          warning(transition_where(tb, out_s[b]), "duplicates " + transition_where(ta, out_s[a]) +
-                                                      " from state '" + def.states[s].id + "'");
-        }
-      }
-    }
-  }
+  const workflow_definition& def_;
+  const std::string wf_;  // where workflow-wide problems are reported
+  std::vector<problem> problems_;
+  std::unordered_map<std::string, workflow::index> index_;  // state id -> position
+  std::vector<workflow::index> initials_;
+  bool any_terminal_ = false;
+  std::vector<std::vector<workflow::index>> outgoing_;  // per state, the transitions leaving it
+  bool structure_ok_ = true;
+};
 
-  const bool has_error = std::any_of(problems.begin(), problems.end(), [](const problem& p) {
-    return p.level == problem::severity::error;
-  });
-  if (out != nullptr && !has_error) {
-    out->initial_ = initials[0];
-    out->outgoing_ = std::move(outgoing);
+/// Runs every check of the design page; fills `out`'s lookup tables when there is no error.
+inline std::vector<problem> check_definition(const workflow_definition& def, workflow* out) {
+  definition_checks checks(def);
+  if (!checks.check_text_is_utf8()) return std::move(checks.problems());
+  checks.check_header();
+  checks.check_declarations();
+  checks.check_states();
+  checks.check_one_initial_state();
+  checks.check_some_terminal_state();
+  checks.check_transitions();
+  if (checks.graph_is_checkable()) {
+    const state_graph g = checks.graph();
+    const auto reached = checks.check_reachability(g);
+    checks.check_no_traps(g, reached);
+  }
+  checks.warn_unguarded_single_exits();
+  checks.warn_duplicate_transitions();
+
+  std::vector<problem>& problems = checks.problems();
+  if (out != nullptr && !checks.has_error()) {
+    out->initial_ = checks.initial_state();
+    out->outgoing_ = std::move(checks.outgoing());
     out->target_.reserve(def.transitions.size());
-    for (const auto& t : def.transitions) out->target_.push_back(index.at(t.to));
-    out->state_index_ = std::move(index);
+    for (const auto& t : def.transitions) out->target_.push_back(checks.state_index().at(t.to));
+    out->state_index_ = std::move(checks.state_index());
     out->matrix_ = def.priority_matrix.empty() ? default_priority_matrix() : def.priority_matrix;
     for (const auto& p : problems) out->warnings_.push_back(p);
   }
-  return problems;
+  return std::move(problems);
 }
 
 }  // namespace detail

@@ -292,4 +292,6 @@ inline result<chain_report> verify_history(std::string_view jsonl);
 }  // namespace v1
 }  // namespace itsm
 
-#include "itsm/detail/ticket_impl.hpp"
+#include "itsm/detail/ticket_ops.hpp"
+#include "itsm/detail/ticket_json.hpp"
+#include "itsm/detail/history_chain.hpp"

@@ -290,4 +290,6 @@ inline result<std::string> builtin_workflow_json(std::string_view name);
 }  // namespace v1
 }  // namespace itsm
 
+#include "itsm/detail/workflow_json.hpp"
+#include "itsm/detail/workflow_checks.hpp"
 #include "itsm/detail/workflow_impl.hpp"

@@ -1,0 +1,505 @@
+#pragma once
+// Ticket operations: create, fire, move_to, approve, reject, update and allowed; the checks each
+// runs and the commit with the strong guarantee (everything that can fail or throw happens before
+// the first change).
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "itsm/detail/json_util.hpp"
+#include "itsm/detail/ticket_fields.hpp"
+
+namespace itsm {
+inline namespace v1 {
+
+inline bool ticket::refuse_if_cannot_append(sys_seconds at, const actor& who, std::string_view comment,
+                                            outcome& out) const {
+  const auto& lim = detail::limits_now();
+  if (const std::size_t max = lim.history.load(std::memory_order_relaxed); history_.size() >= max) {
+    out.code = errc::limit_exceeded;
+    out.message = detail::limit_message("ticket " + id_ + ": its history holds " + std::to_string(history_.size()) +
+                                            " records already", "history", max);
+    return true;
+  }
+  if (const std::size_t max = lim.field_bytes.load(std::memory_order_relaxed); comment.size() > max) {
+    out.code = errc::limit_exceeded;
+    out.message = detail::limit_message("comment: " + std::to_string(comment.size()) + " bytes", "field_bytes", max);
+    return true;
+  }
+  if (detail::refuse_if_not_utf8(who.name, "actor.name", out) || detail::refuse_if_not_utf8(comment, "comment", out)) {
+    return true;
+  }
+  if (history_.empty() || at >= history_.back().at) return false;
+  out.code = errc::time_went_backwards;
+  out.message = "time_went_backwards: " + detail::format_utc(at) + " is before the ticket's last record (" +
+                detail::format_utc(history_.back().at) + ")";
+  return true;
+}
+
+inline void ticket::refuse_not_allowed(outcome& out, const std::string& why) const {
+  out.code = errc::not_allowed_from_state;
+  out.state = state();
+  for (auto t : wf_->outgoing(state_)) out.allowed.push_back(wf_->transition(t).id);  // unique per state
+  out.message = "not_allowed_from_state: " + why + " (allowed: " +
+                (out.allowed.empty() ? std::string("none") : detail::join(out.allowed)) + ")";
+}
+
+inline void ticket::collect_changes(const nlohmann::json& incoming, nlohmann::json& changes,
+                                    const nlohmann::json& skip) const {
+  if (!incoming.is_object()) return;
+  for (auto it = incoming.begin(); it != incoming.end(); ++it) {
+    if (detail::find_field(skip, it.key())) continue;
+    const auto* current = detail::find_field(fields_, it.key());
+    if (!(current ? *current == it.value() : it.value().is_null())) changes[it.key()] = it.value();
+  }
+}
+
+inline nlohmann::json ticket::fields_with(const nlohmann::json& changes) const {
+  nlohmann::json after = fields_.is_null() ? nlohmann::json::object() : fields_;
+  for (auto it = changes.begin(); it != changes.end(); ++it) {
+    if (it.value().is_null()) after.erase(it.key());
+    else after[it.key()] = it.value();
+  }
+  return after;
+}
+
+template <class Lookup>
+int ticket::count_approvals(const approval_rule& rule, Lookup&& lookup) const {
+  int valid = 0;
+  for (const auto& a : approvals_) {
+    bool excluded = false;
+    for (const auto& f : rule.exclude) excluded = excluded || detail::names_actor(lookup(f), a.actor);
+    if (a.role == rule.role && !excluded) ++valid;
+  }
+  return valid;
+}
+
+inline void ticket::append_record(record_kind kind, const actor& who, sys_seconds at, workflow::index transition,
+                                  workflow::index from, workflow::index to, nlohmann::json changes,
+                                  std::string_view comment, std::uint8_t priority) {
+  history_record r;
+  r.seq = history_.size() + 1;
+  r.at = at;
+  r.actor = who.name;
+  r.kind = kind;
+  r.priority = priority;
+  r.transition = transition;
+  r.from = from;
+  r.to = to;
+  r.changes = std::move(changes);
+  r.comment = std::string(comment);
+  history_.push_back(std::move(r));
+}
+
+inline result<ticket> ticket::create(workflow_ptr wf, std::string id, const actor& who, sys_seconds at,
+                                     const nlohmann::json& fields, std::string_view comment) {
+  return detail::capture<ticket>([&]() -> ticket {
+    if (!wf) detail::fail(errc::invalid_argument, "workflow: null workflow pointer");
+    if (id.empty()) detail::fail(errc::invalid_argument, "ticket: the id is empty");
+    if (const std::size_t max = detail::limits_now().field_bytes.load(std::memory_order_relaxed);
+        id.size() > max || comment.size() > max) {
+      detail::fail(errc::limit_exceeded, detail::limit_message(id.size() > max ? "ticket: the id is " + std::to_string(id.size()) + " bytes"
+                                                                                : "comment: " + std::to_string(comment.size()) + " bytes",
+                                                               "field_bytes", max));
+    }
+    detail::need_utf8(id, "ticket: the id");
+    detail::need_utf8(who.name, "actor.name");
+    detail::need_utf8(comment, "comment");
+    ticket t;
+    t.wf_ = std::move(wf);
+    t.id_ = std::move(id);
+    t.state_ = t.wf_->initial_state();
+    outcome out;
+    if (!detail::validate_fields(*t.wf_, fields, out)) detail::fail(out.code, "ticket " + t.id_ + ": " + out.message);
+    std::vector<std::string> missing;
+    for (const auto& f : t.wf_->state(t.state_).required_fields) {
+      if (!detail::is_present(detail::find_field(fields, f))) missing.push_back(f);
+    }
+    if (!missing.empty()) {
+      detail::fail(errc::missing_fields, "ticket " + t.id_ + ": creating it in state '" + t.state() +
+                                             "' needs fields: " + detail::join(missing));
+    }
+    nlohmann::json initial;
+    if (fields.is_object()) {
+      for (auto it = fields.begin(); it != fields.end(); ++it) {
+        if (!it.value().is_null()) initial[it.key()] = it.value();
+      }
+    }
+    t.fields_ = initial;
+    t.priority_ = static_cast<std::uint8_t>(detail::compute_priority(*t.wf_, t.fields_));
+    t.append_record(record_kind::create, who, at, workflow::npos, workflow::npos, t.state_, std::move(initial),
+                    comment, t.priority_);
+    return t;
+  });
+}
+
+inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at, const nlohmann::json& fields,
+                             std::string_view comment, const hooks* host, check_mode mode) {
+  outcome out;
+  const transition_def& tr = wf_->transition(t);
+  if (refuse_if_cannot_append(at, who, comment, out)) return out;
+  if (mode == check_mode::full && who.check_roles && !tr.roles.empty()) {
+    bool ok = false;
+    for (const auto& r : tr.roles) ok = ok || who.has_role(r);
+    if (!ok) {
+      out.code = errc::role_denied;
+      out.message = "role_denied: transition '" + tr.id + "' needs one of [" + detail::join(tr.roles) + "]; '" +
+                    who.name + "' has [" + detail::utf8_or_replaced(detail::join(who.roles)) + "]";
+      return out;
+    }
+  }
+  if (!detail::validate_fields(*wf_, fields, out)) return out;
+
+  // The fields as they would be: the transition's own values win over the caller's.
+  auto lookup = [&](const std::string& key) -> const nlohmann::json* {
+    if (const auto* v = detail::find_field(tr.set, key)) return v;
+    if (const auto* v = detail::find_field(fields, key)) return v;
+    return detail::find_field(fields_, key);
+  };
+  const workflow::index to = wf_->target(t);
+  const state_def& target = wf_->state(to);
+  for (const auto* list : {&target.required_fields, &tr.required_fields}) {
+    for (const auto& f : *list) {
+      if (!detail::is_present(lookup(f)) && std::find(out.missing.begin(), out.missing.end(), f) == out.missing.end()) {
+        out.missing.push_back(f);
+      }
+    }
+  }
+  if (!out.missing.empty()) {
+    out.code = errc::missing_fields;
+    out.message = "missing_fields: '" + tr.id + "' into '" + target.id + "' needs " + detail::join(out.missing);
+    return out;
+  }
+  for (std::size_t a = 0; a < tr.distinct_fields.size(); ++a) {
+    for (std::size_t b = a + 1; b < tr.distinct_fields.size(); ++b) {
+      const auto* va = lookup(tr.distinct_fields[a]);
+      const auto* vb = lookup(tr.distinct_fields[b]);
+      if (detail::is_present(va) && detail::is_present(vb) && *va == *vb) {
+        out.code = errc::segregation_of_duties;
+        out.message = "segregation_of_duties: '" + tr.id + "' needs " + tr.distinct_fields[a] + " and " +
+                      tr.distinct_fields[b] + " to differ, both are " + detail::quoted(*va);
+        return out;
+      }
+    }
+  }
+  if (tr.approvals) {
+    const auto& rule = *tr.approvals;
+    const int valid = count_approvals(rule, lookup);
+    if (valid < rule.min) {
+      out.code = errc::approvals_pending;
+      out.approvals = valid;
+      out.approvals_needed = rule.min;
+      out.message = "approvals_pending: '" + tr.id + "' needs " + std::to_string(rule.min) + " " + rule.role +
+                    " approval(s), has " + std::to_string(valid);
+      return out;
+    }
+  }
+  nlohmann::json changes;
+  collect_changes(fields, changes, tr.set);  // the transition's own values win
+  collect_changes(tr.set, changes);
+  const bool fields_change = !changes.is_null();
+  nlohmann::json new_fields = fields_change ? fields_with(changes) : nlohmann::json();
+  if (fields_change && !detail::fields_within_limit(new_fields, out)) return out;
+  if (mode == check_mode::full && !tr.guards.empty()) {
+    const nlohmann::json& after = fields_change ? new_fields : this->fields();
+    for (const auto& g : tr.guards) {
+      const guard_fn* fn = host ? host->find_guard(g) : nullptr;
+      if (fn == nullptr || !*fn) {
+        out.code = errc::guard_failed;
+        out.guard = g;
+        out.message = "guard_failed: '" + tr.id + "' needs guard '" + g + "', which the host has not registered";
+        return out;
+      }
+      std::optional<std::string> refusal;
+      try {
+        refusal = (*fn)(guard_context{*this, tr, who, at, after});
+      } catch (const std::exception& e) {
+        refusal = std::string("threw: ") + e.what();
+      } catch (...) {
+        refusal = std::string("threw an exception");
+      }
+      if (refusal) {
+        out.code = errc::guard_failed;
+        out.guard = g;
+        out.message = "guard_failed: '" + tr.id + "': guard '" + g + "': " + detail::utf8_or_replaced(*refusal);
+        return out;
+      }
+    }
+  }
+  // Commit: the only step that can throw (the append) comes first.
+  const std::uint8_t new_priority =
+      fields_change ? static_cast<std::uint8_t>(detail::compute_priority(*wf_, new_fields)) : priority_;
+  append_record(record_kind::transition, who, at, t, state_, to, std::move(changes), comment, new_priority);
+  if (fields_change) fields_.swap(new_fields);
+  priority_ = new_priority;
+  if (state_ != to) approvals_.clear();
+  state_ = to;
+  if (mode == check_mode::full && host != nullptr) {
+    for (const auto& a : tr.actions) {
+      const action_fn* fn = host->find_action(a);
+      if (fn == nullptr || !*fn) continue;
+      try {
+        (*fn)(*this, history_.back());
+      } catch (const std::exception& e) {
+        out.action_errors.push_back(a + ": " + detail::utf8_or_replaced(e.what()));
+      } catch (...) {
+        out.action_errors.push_back(a + ": unknown exception");
+      }
+    }
+  }
+  return out;
+}
+
+inline outcome ticket::fire(std::string_view transition_id, const actor& who, sys_seconds at,
+                            const nlohmann::json& fields, std::string_view comment, const hooks* host) {
+  try {
+    const workflow::index t = wf_->find_transition(state_, transition_id);
+    if (t == workflow::npos) {
+      outcome out;
+      if (wf_->has_transition_id(transition_id)) {
+        refuse_not_allowed(out, "'" + std::string(transition_id) + "' does not leave state '" + state() + "'");
+      } else {
+        out.code = errc::unknown_transition;
+        out.message = "unknown_transition: workflow '" + wf_->name() + "' has no transition '" +
+                      detail::utf8_or_replaced(transition_id) + "'";
+      }
+      return out;
+    }
+    if (wf_->transition(t).kind == transition_kind::reject) return reject(who, at, fields, comment, host);
+    return apply(t, who, at, fields, comment, host, check_mode::full);
+  } catch (const std::bad_alloc&) {
+    outcome out;
+    out.code = errc::out_of_memory;
+    out.message = "out of memory";
+    return out;
+  }
+}
+
+inline outcome ticket::move_to(std::string_view state_id, const actor& who, sys_seconds at,
+                               const nlohmann::json& fields, std::string_view comment, const hooks* host) {
+  outcome out;
+  const workflow::index target = wf_->find_state(state_id);
+  if (target == workflow::npos) {
+    out.code = errc::not_found;
+    out.message = "not_found: workflow '" + wf_->name() + "' has no state '" + detail::utf8_or_replaced(state_id) + "'";
+    return out;
+  }
+  if (target == state_) return update(who, at, fields, comment);
+  std::vector<workflow::index> candidates;
+  for (auto t : wf_->outgoing(state_)) {
+    if (wf_->target(t) == target) candidates.push_back(t);
+  }
+  if (candidates.empty()) {
+    refuse_not_allowed(out, "no transition leads from '" + state() + "' to '" + std::string(state_id) + "'");
+    return out;
+  }
+  auto keep = [&](auto pred) {
+    std::vector<workflow::index> kept;
+    for (auto t : candidates)
+      if (pred(wf_->transition(t))) kept.push_back(t);
+    if (!kept.empty()) candidates.swap(kept);
+  };
+  if (candidates.size() > 1 && who.check_roles) {
+    keep([&](const transition_def& tr) {
+      if (tr.roles.empty()) return true;
+      for (const auto& r : tr.roles)
+        if (who.has_role(r)) return true;
+      return false;
+    });
+  }
+  if (candidates.size() > 1) keep([](const transition_def& tr) { return tr.kind != transition_kind::reject; });
+  if (candidates.size() > 1) {
+    std::vector<std::string> ids;
+    for (auto t : candidates) ids.push_back(wf_->transition(t).id);
+    out.code = errc::ambiguous;
+    out.message = "ambiguous: several transitions lead from '" + state() + "' to '" + std::string(state_id) +
+                  "' (" + detail::join(ids) + "); fire one by id";
+    return out;
+  }
+  if (wf_->transition(candidates[0]).kind == transition_kind::reject) return reject(who, at, fields, comment, host);
+  return apply(candidates[0], who, at, fields, comment, host, check_mode::full);
+}
+
+inline outcome ticket::add_approval(workflow::index t, const actor& who, sys_seconds at,
+                                    std::string_view comment, bool check_roles) {
+  outcome out;
+  const auto& tr = wf_->transition(t);
+  const auto& rule = *tr.approvals;
+  if (refuse_if_cannot_append(at, who, comment, out)) return out;
+  if (check_roles && who.check_roles && !who.has_role(rule.role)) {
+    out.code = errc::role_denied;
+    out.message = "role_denied: approving '" + tr.id + "' needs the role '" + rule.role + "'; '" + who.name +
+                  "' has [" + detail::utf8_or_replaced(detail::join(who.roles)) + "]";
+    return out;
+  }
+  for (const auto& f : rule.exclude) {
+    if (detail::names_actor(detail::find_field(fields_, f), who.name)) {
+      out.code = errc::segregation_of_duties;
+      out.message = "segregation_of_duties: '" + who.name + "' is the " + f + " of ticket " + id_ +
+                    " and may not approve '" + tr.id + "'";
+      return out;
+    }
+  }
+  for (const auto& a : approvals_) {
+    if (a.actor == who.name && a.role == rule.role) {
+      out.code = errc::segregation_of_duties;
+      out.message = "segregation_of_duties: '" + who.name + "' has already approved '" + tr.id + "'";
+      return out;
+    }
+  }
+  append_record(record_kind::approve, who, at, t, state_, state_, nlohmann::json(), comment, priority_);
+  try {
+    approvals_.push_back(approval{who.name, rule.role, at});
+  } catch (...) {
+    history_.pop_back();
+    throw;
+  }
+  return out;
+}
+
+inline outcome ticket::approve(const actor& who, sys_seconds at, std::string_view comment, const hooks* host) {
+  try {
+    outcome out;
+    workflow::index chosen = workflow::npos;
+    bool any = false;
+    for (auto t : wf_->outgoing(state_)) {
+      const auto& tr = wf_->transition(t);
+      if (!tr.approvals) continue;
+      any = true;
+      if (!who.check_roles || who.has_role(tr.approvals->role)) {
+        chosen = t;
+        break;
+      }
+    }
+    if (!any) {
+      out.code = errc::not_allowed_from_state;
+      out.state = state();
+      out.message = "not_allowed_from_state: nothing leaving state '" + state() + "' needs approvals";
+      return out;
+    }
+    if (chosen == workflow::npos) {
+      for (auto t : wf_->outgoing(state_))
+        if (wf_->transition(t).approvals) chosen = t;
+    }
+    out = add_approval(chosen, who, at, comment, true);
+    if (!out.ok()) return out;
+    const auto& tr = wf_->transition(chosen);
+    const int valid =
+        count_approvals(*tr.approvals, [this](const std::string& f) { return detail::find_field(fields_, f); });
+    out.approvals = valid;
+    out.approvals_needed = tr.approvals->min;
+    out.message = "approved '" + tr.id + "' (" + std::to_string(valid) + " of " + std::to_string(tr.approvals->min) + ")";
+    if (tr.approvals->automatic && valid >= tr.approvals->min) {
+      actor system = who;
+      system.check_roles = false;  // the approver need not hold the transition's roles
+      outcome fired = apply(chosen, system, at, detail::empty_json_object(), {}, host, check_mode::full);
+      if (fired.ok()) {
+        out.fired = tr.id;
+        out.action_errors = std::move(fired.action_errors);
+        out.message += "; fired '" + tr.id + "' into '" + state() + "'";
+      } else {
+        out.message += "; '" + tr.id + "' did not fire yet: " + fired.message;
+      }
+    }
+    return out;
+  } catch (const std::bad_alloc&) {
+    outcome out;
+    out.code = errc::out_of_memory;
+    out.message = "out of memory";
+    return out;
+  }
+}
+
+inline outcome ticket::reject(const actor& who, sys_seconds at, const nlohmann::json& fields,
+                              std::string_view comment, const hooks* host) {
+  outcome out;
+  workflow::index reject_t = workflow::npos;
+  const approval_rule* rule = nullptr;
+  for (auto t : wf_->outgoing(state_)) {
+    const auto& tr = wf_->transition(t);
+    if (tr.kind == transition_kind::reject && reject_t == workflow::npos) reject_t = t;
+    if (tr.approvals && rule == nullptr) rule = &*tr.approvals;
+  }
+  if (reject_t == workflow::npos) {
+    out.code = errc::not_allowed_from_state;
+    out.state = state();
+    out.message = "not_allowed_from_state: state '" + state() + "' has no rejection transition";
+    return out;
+  }
+  const auto& tr = wf_->transition(reject_t);
+  if (rule != nullptr) {
+    if (tr.roles.empty() && who.check_roles && !who.has_role(rule->role)) {
+      out.code = errc::role_denied;
+      out.message = "role_denied: rejecting needs the role '" + rule->role + "'; '" + who.name + "' has [" +
+                    detail::utf8_or_replaced(detail::join(who.roles)) + "]";
+      return out;
+    }
+    for (const auto& f : rule->exclude) {
+      if (detail::names_actor(detail::find_field(fields_, f), who.name)) {
+        out.code = errc::segregation_of_duties;
+        out.message = "segregation_of_duties: '" + who.name + "' is the " + f + " of ticket " + id_ +
+                      " and may not reject it";
+        return out;
+      }
+    }
+  }
+  return apply(reject_t, who, at, fields, comment, host, check_mode::full);
+}
+
+inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::json& fields,
+                              std::string_view comment) {
+  outcome out;
+  if (refuse_if_cannot_append(at, who, comment, out)) return out;
+  if (is_terminal()) {
+    out.code = errc::not_allowed_from_state;
+    out.state = state();
+    out.message = "not_allowed_from_state: ticket " + id_ + " is in the terminal state '" + state() +
+                  "'; its fields can no longer change";
+    return out;
+  }
+  if (!detail::validate_fields(*wf_, fields, out)) return out;
+  nlohmann::json changes;
+  collect_changes(fields, changes);
+  if (changes.is_null()) {
+    out.message = "nothing changed";
+    return out;
+  }
+  nlohmann::json new_fields = fields_with(changes);
+  if (!detail::fields_within_limit(new_fields, out)) return out;
+  for (const auto& f : wf_->state(state_).required_fields) {
+    if (!detail::is_present(detail::find_field(new_fields, f))) out.missing.push_back(f);
+  }
+  if (!out.missing.empty()) {
+    out.code = errc::missing_fields;
+    out.message = "missing_fields: state '" + state() + "' needs " + detail::join(out.missing) + "; they cannot be removed";
+    return out;
+  }
+  const auto new_priority = static_cast<std::uint8_t>(detail::compute_priority(*wf_, new_fields));
+  append_record(record_kind::update, who, at, workflow::npos, state_, state_, std::move(changes), comment, new_priority);
+  fields_.swap(new_fields);
+  priority_ = new_priority;
+  return out;
+}
+
+inline std::vector<std::string> ticket::allowed(const actor& who) const {
+  std::vector<std::string> out;
+  for (auto t : wf_->outgoing(state_)) {
+    const auto& tr = wf_->transition(t);
+    bool ok = !who.check_roles || tr.roles.empty();
+    for (const auto& r : tr.roles) ok = ok || who.has_role(r);
+    if (tr.kind == transition_kind::reject && tr.roles.empty()) {
+      ok = false;
+      for (auto a : wf_->outgoing(state_)) {
+        const auto& ta = wf_->transition(a);
+        if (ta.approvals) ok = ok || !who.check_roles || who.has_role(ta.approvals->role);
+      }
+    }
+    if (ok && std::find(out.begin(), out.end(), tr.id) == out.end()) out.push_back(tr.id);
+  }
+  return out;
+}
+}  // namespace v1
+}  // namespace itsm

@@ -16,10 +16,14 @@ namespace py = pybind11;
 
 namespace {
 
-// Raised as the Python class chosen in itsm/__init__.py by code: (code, message).
-[[noreturn]] void raise(const itsm::error& e) {
-  throw py::value_error(std::to_string(static_cast<int>(e.code)) + "\x1f" + e.message);
-}
+/// A refusal of the core on its way to Python: it crosses as `_itsm.CoreError` (a ValueError with
+/// `.code`), which the package raises again as the class that fits the call (CalendarError, ...).
+struct core_error : std::runtime_error {
+  explicit core_error(const itsm::error& e) : std::runtime_error(e.message), code(static_cast<int>(e.code)) {}
+  int code;
+};
+
+[[noreturn]] void raise(const itsm::error& e) { throw core_error(e); }
 
 template <class T>
 T unwrap(itsm::result<T> r) {
@@ -143,6 +147,18 @@ const itsm::hooks* hooks_of(const py_hooks* h) { return h ? &h->hooks : nullptr;
 PYBIND11_MODULE(_itsm, m) {
   m.doc() = "itsm C++ core (use the 'itsm' package, not this module)";
   m.attr("__version__") = itsm::version.string;
+
+  static py::exception<core_error> core_error_type(m, "CoreError", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      if (thrown) std::rethrow_exception(thrown);
+    } catch (const core_error& e) {
+      const py::handle type = core_error_type;
+      py::object error = type(e.what());
+      error.attr("code") = e.code;
+      PyErr_SetObject(core_error_type.ptr(), error.ptr());
+    }
+  });
 
   // Epoch-second level API; the Python package converts datetimes.
   py::class_<itsm::calendar>(m, "Calendar")

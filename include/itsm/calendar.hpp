@@ -22,32 +22,10 @@
 #include "itsm/detail/calendar_json.hpp"
 #include "itsm/detail/engine.hpp"
 #include "itsm/error.hpp"
+#include "itsm/time.hpp"
 
 namespace itsm {
 inline namespace v1 {
-
-/// Whole seconds since the Unix epoch, UTC: the library's instant.
-using sys_seconds = std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>;
-
-namespace detail {
-/// `t` as RFC 3339 UTC text with a `Z` (histories, snapshots, SLA answers).
-inline std::string format_utc(sys_seconds t) {
-  std::string s = format_with_offset(t.time_since_epoch().count(), 0);
-  s.replace(s.size() - 6, 6, "Z");
-  return s;
-}
-
-/// An instant with an explicit offset; a wall time without one is refused, naming `field`.
-inline sys_seconds parse_utc_field(const json& j, const std::string& field) {
-  const auto tt = parse_text_time(need_string(j, field), field);
-  if (!tt.has_offset) {
-    fail(errc::invalid_argument, field + ": '" + j.get<std::string>() +
-                                     "' has no offset; instants here need one (add Z or +HH:MM)");
-  }
-  return sys_seconds(std::chrono::seconds(tt.seconds));
-}
-
-}  // namespace detail
 
 /// Enables the time-point overloads for durations finer than a second (whole seconds take the
 /// `sys_seconds` overloads; coarser time points convert to them implicitly).
@@ -121,6 +99,18 @@ struct calendar_impl {
   timeline wall;
 };
 }  // namespace detail
+
+/// `"close"` or `"open"` (the `at_close` option of the JSON and C forms); anything else is
+/// `invalid_argument` naming `field`.
+inline result<at_close_convention> parse_at_close_convention(std::string_view name,
+                                                             const std::string& field = "at_close") {
+  return detail::capture<at_close_convention>([&] { return detail::parse_at_close(std::string(name), field); });
+}
+
+/// `"elapsed"` or `"wall"` (the `dst` option); anything else is `invalid_argument` naming `field`.
+inline result<dst_convention> parse_dst_convention(std::string_view name, const std::string& field = "dst") {
+  return detail::capture<dst_convention>([&] { return detail::parse_dst(std::string(name), field); });
+}
 
 class calendar {
  public:

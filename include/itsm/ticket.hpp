@@ -17,10 +17,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "itsm/calendar.hpp"
 #include "itsm/detail/json_util.hpp"
 #include "itsm/error.hpp"
 #include "itsm/sla.hpp"
+#include "itsm/time.hpp"
 #include "itsm/workflow.hpp"
 
 namespace itsm {

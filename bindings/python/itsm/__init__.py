@@ -9,6 +9,9 @@
     >>> t.state
     'new'
 
+Event logs (one JSON object a line) give the service report and the compliance audit of
+`itsmctl report` / `itsmctl audit`: `itsm.report(path)`, `itsm.audit(path)`, `itsm.EventStore`.
+
 Errors are exceptions under `itsm.Error` (CalendarError, SLAError, WorkflowError and its
 TransitionRefused and TamperedError); each message names the field, state or transition.
 """
@@ -18,10 +21,11 @@ from . import _itsm
 from ._calendar import SLA, Calendar, SLAStatus
 from ._errors import (CalendarError, Error, SLAError, TamperedError, TransitionRefused, WorkflowError, get_limits,
                       set_limits)
+from ._events import EventStore, audit, report
 from ._process import (Actor, ChainReport, GuardContext, Hooks, Outcome, Problem, Ticket, Workflow,
                        verify_history)
 
 __version__: str = _itsm.__version__
 __all__ = ["Calendar", "SLA", "SLAStatus", "Workflow", "Problem", "Ticket", "Actor", "Hooks", "GuardContext",
-           "Outcome", "ChainReport", "verify_history", "Error", "CalendarError", "SLAError", "WorkflowError",
+           "Outcome", "ChainReport", "verify_history", "EventStore", "report", "audit", "Error", "CalendarError", "SLAError", "WorkflowError",
            "TransitionRefused", "TamperedError", "get_limits", "set_limits", "__version__"]

@@ -61,24 +61,20 @@ _CODE_OF = {_itsm.errc_name(c): c for c in range(-40, 1)}
 _CODE_OF.pop("unknown", None)
 
 
-def _raise_from(exc: ValueError, kind: type = CalendarError) -> None:
-    """Re-raises a ValueError from the C++ core ("code\\x1fmessage") as `kind`; other
-    ValueErrors go on as they are."""
-    text = str(exc)
-    if "\x1f" in text:
-        code, message = text.split("\x1f", 1)
-        code = int(code)
-        if kind is WorkflowError and code == _CODE_OF["tampered"]:
-            kind = TamperedError
-        raise kind(message, code) from None
-    raise exc
+def _raise_from(exc: "_itsm.CoreError", kind: type = CalendarError) -> None:
+    """Raises a refusal of the C++ core (`_itsm.CoreError`: its message and `.code`) as `kind`
+    (a tampered chain as TamperedError)."""
+    code = exc.code
+    if kind is WorkflowError and code == _CODE_OF["tampered"]:
+        kind = TamperedError
+    raise kind(str(exc), code) from None
 
 
 def _call(kind: type, fn, *args):
-    """`fn(*args)` with the core's errors raised as `kind`."""
+    """`fn(*args)` with the core's refusals raised as `kind`."""
     try:
         return fn(*args)
-    except ValueError as exc:
+    except _itsm.CoreError as exc:
         _raise_from(exc, kind)
         raise  # unreachable: _raise_from always raises
 

@@ -16,10 +16,14 @@ namespace py = pybind11;
 
 namespace {
 
-// Raised as the Python class chosen in itsm/__init__.py by code: (code, message).
-[[noreturn]] void raise(const itsm::error& e) {
-  throw py::value_error(std::to_string(static_cast<int>(e.code)) + "\x1f" + e.message);
-}
+/// A refusal of the core on its way to Python: it crosses as `_itsm.CoreError` (a ValueError with
+/// `.code`), which the package raises again as the class that fits the call (CalendarError, ...).
+struct core_error : std::runtime_error {
+  explicit core_error(const itsm::error& e) : std::runtime_error(e.message), code(static_cast<int>(e.code)) {}
+  int code;
+};
+
+[[noreturn]] void raise(const itsm::error& e) { throw core_error(e); }
 
 template <class T>
 T unwrap(itsm::result<T> r) {
@@ -31,13 +35,9 @@ itsm::sys_seconds from_epoch(std::int64_t s) { return itsm::sys_seconds{std::chr
 
 itsm::calc_options options(const std::string& at_close, const std::string& dst,
                            const std::vector<itsm::pause>& pauses) {
-  auto parsed = itsm::detail::capture<itsm::calc_options>([&] {
-    itsm::calc_options o;
-    o.at_close = itsm::detail::parse_at_close(at_close, "at_close");
-    o.dst = itsm::detail::parse_dst(dst, "dst");
-    return o;
-  });
-  itsm::calc_options o = unwrap(std::move(parsed));
+  itsm::calc_options o;
+  o.at_close = unwrap(itsm::parse_at_close_convention(at_close));
+  o.dst = unwrap(itsm::parse_dst_convention(dst));
   o.pauses = pauses;
   return o;
 }
@@ -93,7 +93,7 @@ itsm::result<std::int64_t> seconds_of(const itsm::result<itsm::sys_seconds>& r) 
 
 /// JSON text from the package, within the library's limits (depth and size).
 nlohmann::json parse_json_arg(const std::string& text, const char* what) {
-  return unwrap(itsm::detail::capture<nlohmann::json>([&] { return itsm::detail::parse_json_text(text, what); }));
+  return unwrap(itsm::parse_json(text, what));
 }
 
 /// A workflow as Python holds it (pybind11 cannot hold a shared_ptr to const).
@@ -147,6 +147,18 @@ const itsm::hooks* hooks_of(const py_hooks* h) { return h ? &h->hooks : nullptr;
 PYBIND11_MODULE(_itsm, m) {
   m.doc() = "itsm C++ core (use the 'itsm' package, not this module)";
   m.attr("__version__") = itsm::version.string;
+
+  static py::exception<core_error> core_error_type(m, "CoreError", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      if (thrown) std::rethrow_exception(thrown);
+    } catch (const core_error& e) {
+      const py::handle type = core_error_type;
+      py::object error = type(e.what());
+      error.attr("code") = e.code;
+      PyErr_SetObject(core_error_type.ptr(), error.ptr());
+    }
+  });
 
   // Epoch-second level API; the Python package converts datetimes.
   py::class_<itsm::calendar>(m, "Calendar")
@@ -318,6 +330,59 @@ PYBIND11_MODULE(_itsm, m) {
       .def("export_history", [](const py_ticket& pt) { return pt.t.export_history(); })
       .def("sla", [](const py_ticket& pt, const itsm::sla_definition& def, std::int64_t now) {
         return itsm::to_json(unwrap(itsm::evaluate(def, pt.t.sla_history(), from_epoch(now)))).dump();
+      });
+
+  // Event lines, the service report and the compliance audit: JSON text in and out, so that the
+  // package's dicts equal what itsmctl prints.
+  py::class_<itsm::event_store>(m, "EventStore")
+      .def(py::init<>())
+      .def("add_workflow", [](itsm::event_store& s, const py_workflow& w) { s.add_workflow(w.ptr); })
+      .def("use_schedule", [](itsm::event_store& s, const std::string& text) {
+        s.use_schedule(unwrap(itsm::change_schedule::parse(text)));
+      })
+      // The refusal line of each refused event (JSON text), with the GIL released while lines apply.
+      .def("apply_lines",
+           [](itsm::event_store& s, const std::vector<std::string>& lines, const std::vector<std::size_t>& numbers) {
+             std::vector<std::string> refusals;
+             {
+               py::gil_scoped_release unlocked;
+               for (std::size_t i = 0; i < lines.size(); ++i) {
+                 const auto e = s.apply(lines[i], numbers[i]);
+                 if (!e.ok()) refusals.push_back(itsm::to_json(e).dump());
+               }
+             }
+             return refusals;
+           })
+      .def("counts", [](const itsm::event_store& s) {
+        const auto& c = s.counts();
+        return std::make_tuple(s.tickets().size(), c.events, c.applied, c.refused);
+      })
+      .def("ticket_ids", [](const itsm::event_store& s) {
+        std::vector<std::string> ids;
+        for (const auto& [id, t] : s.tickets()) ids.push_back(id);
+        std::sort(ids.begin(), ids.end());
+        return ids;
+      })
+      .def("ticket", [](const itsm::event_store& s, const std::string& id) -> std::optional<py_ticket> {
+        const auto* t = s.find(id);
+        if (!t) return std::nullopt;
+        return py_ticket{*t};
+      })
+      .def("last_event_time", [](const itsm::event_store& s) { return s.last_event_time().time_since_epoch().count(); })
+      .def("report", [](const itsm::event_store& s, const std::string& policy, std::optional<std::int64_t> now) {
+        const auto p = policy.empty() ? itsm::sla_policy::builtin() : unwrap(itsm::sla_policy::from_json(policy));
+        std::optional<itsm::sys_seconds> at;
+        if (now) at = from_epoch(*now);
+        return itsm::make_report(s, p, at).to_json().dump();
+      })
+      .def("audit", [](const itsm::event_store& s, const std::string& policy, std::optional<std::int64_t> now,
+                       const std::string& chain, const std::string& chain_name) {
+        const auto p = policy.empty() ? itsm::sla_policy::builtin() : unwrap(itsm::sla_policy::from_json(policy));
+        std::optional<itsm::sys_seconds> at;
+        if (now) at = from_epoch(*now);
+        auto audit = itsm::make_audit(s, p, at);
+        if (!chain_name.empty()) audit.check_chain(chain, chain_name);
+        return audit.to_json().dump();
       });
 
   m.def("verify_history", [](const std::string& jsonl) {

@@ -65,7 +65,7 @@ def test_every_public_peer_vector_through_the_python_api():
 
 
 def load_replay_expectations():
-    sys.path.insert(0, os.path.join(REPO, "tests", "workflows"))
+    sys.path.insert(0, os.path.join(REPO, "tests", "itsmctl"))
     try:
         import replay_real_logs
     finally:
@@ -101,8 +101,8 @@ def apply_event(tickets, workflows, ev):
 def test_servicenow_incident_log_replayed_through_python():
     expectations = load_replay_expectations()
     case = expectations.EXPECTED["servicenow incidents -> incident"]
-    mapping = os.path.join(REPO, "examples", "itsmctl", "maps", case["map"])
-    converted = subprocess.run([sys.executable, os.path.join(REPO, "tests", "workflows", "convert_log.py"), mapping,
+    mapping = os.path.join(REPO, "tools", "itsmctl", "maps", case["map"])
+    converted = subprocess.run([sys.executable, os.path.join(REPO, "tests", "itsmctl", "convert_log.py"), mapping,
                                 os.path.join(DATA, case["log"])], check=True, capture_output=True, text=True).stdout
     events = [json.loads(line) for line in converted.splitlines()]
     workflows = {"incident": itsm.Workflow.builtin("incident")}

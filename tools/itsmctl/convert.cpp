@@ -15,8 +15,7 @@
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
 
-#include "commands.hpp"
-#include "replay.hpp"
+#include "cli.hpp"
 
 namespace itsmctl {
 
@@ -25,13 +24,12 @@ namespace {
 using nlohmann::json;
 using row = std::map<std::string, std::string>;
 
-constexpr const char* convert_help =
-    "usage: itsmctl convert servicenow-csv|xes FILE --map MAP.json\n"
+constexpr const char* convert_footer =
     "\n"
     "Writes event lines (as itsmctl replay reads them) for every row of FILE: a CSV with a header\n"
     "row, or an XES log (.xes or .xes.gz). Each row is the state its ticket was in after that update\n"
     "(a \"to\" event, so move_to finds the transition); a ticket's first row creates it first.\n"
-    "The mapping (examples/itsmctl/maps/ has the two shipped logs'):\n"
+    "The mapping (tools/itsmctl/maps/ has the two shipped logs'):\n"
     "  \"workflow\"       the workflow of every ticket\n"
     "  \"ticket\"         CSV: the ticket id column (XES: the trace's concept:name)\n"
     "  \"order\"          CSV: a numeric column ordering a ticket's rows (optional)\n"
@@ -43,7 +41,7 @@ constexpr const char* convert_help =
     "  \"state_fields\"   source state -> {field: template} set with that state\n"
     "  \"missing\"        the text the export uses for an empty value\n"
     "  \"initial_state\"  the workflow's initial state (a first row in it only creates)\n"
-    "Exit status: 0, or 2 when a file cannot be read or a row does not fit the mapping (named).\n";
+    "Exit status: 0, or 2 when a file cannot be read or a row does not fit the mapping (named).";
 
 /// An error naming where: thrown inside, caught by the command.
 struct convert_error : std::runtime_error {
@@ -67,7 +65,8 @@ std::string read_maybe_gzip(const std::string& path) {
 /// in JSON event lines (exports from older tools are often Latin-1 or Windows-1252).
 std::string read_utf8_file(const std::string& path) {
   std::string text = read_maybe_gzip(path);
-  if (const auto at = itsm::detail::invalid_utf8_at(text); at != itsm::detail::utf8_ok) {
+  if (const auto bad = itsm::invalid_utf8_offset(text)) {
+    const std::size_t at = *bad;
     const auto before = text.begin() + static_cast<std::ptrdiff_t>(at);
     const auto line = 1 + std::count(text.begin(), before, '\n');
     const auto line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
@@ -166,7 +165,6 @@ std::string str(const json& m, const char* key, const std::string& fallback = {}
 /// A time column as RFC 3339 UTC text: by the mapping's strptime format (taken as UTC), or as
 /// RFC 3339 with an offset (fractions of a second dropped).
 std::string utc_text(const std::string& text, const json& m, const std::string& where) {
-  std::int64_t seconds = 0;
   const std::string format = str(m, "time_format");
   if (!format.empty()) {
     if (str(m, "time_zone", "UTC") != "UTC") throw convert_error("map.time_zone: only UTC is supported");
@@ -174,25 +172,18 @@ std::string utc_text(const std::string& text, const json& m, const std::string& 
     std::tm tm{};
     in >> std::get_time(&tm, format.c_str());
     if (in.fail()) throw convert_error(where + ": '" + text + "' does not match time_format '" + format + "'");
-    seconds = itsm::detail::days_from_civil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1),
-                                            static_cast<unsigned>(tm.tm_mday)) * 86400 +
-              tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
-  } else {
-    std::string t = text;
-    const auto dot = t.find_first_of(".,", 19);
-    if (t.size() > 19 && dot == 19) {
-      auto end = t.find_first_not_of("0123456789", 20);
-      t.erase(19, (end == std::string::npos ? t.size() : end) - 19);
-    }
-    try {
-      const auto tt = itsm::detail::parse_text_time(t, where);
-      if (!tt.has_offset) throw convert_error(where + ": '" + text + "' has no offset");
-      seconds = tt.seconds;
-    } catch (const itsm::detail::failure& f) {
-      throw convert_error(f.what());
-    }
+    return itsm::format_utc(itsm::from_civil_utc(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1),
+                                                 static_cast<unsigned>(tm.tm_mday), tm.tm_hour, tm.tm_min, tm.tm_sec));
   }
-  return itsm::detail::format_utc(itsm::sys_seconds{std::chrono::seconds{seconds}});
+  std::string t = text;
+  const auto dot = t.find_first_of(".,", 19);
+  if (t.size() > 19 && dot == 19) {
+    auto end = t.find_first_not_of("0123456789", 20);
+    t.erase(19, (end == std::string::npos ? t.size() : end) - 19);
+  }
+  const auto at = itsm::parse_utc(t, where);
+  if (!at) throw convert_error(at.error_value().message);
+  return itsm::format_utc(*at);
 }
 
 using ticket_rows = std::vector<std::pair<std::string, std::vector<row>>>;
@@ -315,42 +306,23 @@ void convert(const ticket_rows& tickets, const json& m, std::ostream& out, std::
   }
 }
 
-}  // namespace
-
-int convert_command(const std::vector<std::string>& args) {
+struct convert_options {
   std::string kind, file, map_path;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      std::fputs(convert_help, stdout);
-      return 0;
-    } else if (a == "--map" && i + 1 < args.size()) {
-      map_path = args[++i];
-    } else if (kind.empty() && a.rfind("--", 0) != 0) {
-      kind = a;
-    } else if (file.empty() && a.rfind("--", 0) != 0) {
-      file = a;
-    } else {
-      std::fprintf(stderr, "itsmctl convert: unexpected argument '%s'\n%s", a.c_str(), convert_help);
-      return 2;
-    }
-  }
-  if ((kind != "servicenow-csv" && kind != "xes") || file.empty() || map_path.empty()) {
-    std::fprintf(stderr, "itsmctl convert: expected servicenow-csv|xes FILE --map MAP.json\n%s", convert_help);
-    return 2;
-  }
+};
+
+int run_convert(const convert_options& o) {
   std::string map_text, why;
-  if (!read_file(map_path, map_text, why)) {
-    std::fprintf(stderr, "itsmctl convert: cannot read '%s': %s\n", map_path.c_str(), why.c_str());
-    return 2;
+  if (!read_file(o.map_path, map_text, why)) {
+    std::fprintf(stderr, "itsmctl convert: cannot read '%s': %s\n", o.map_path.c_str(), why.c_str());
+    return exit_usage;
   }
   const json m = json::parse(map_text, nullptr, false);
   if (m.is_discarded() || !m.is_object()) {
-    std::fprintf(stderr, "itsmctl convert: %s: not a JSON object\n", map_path.c_str());
-    return 2;
+    std::fprintf(stderr, "itsmctl convert: %s: not a JSON object\n", o.map_path.c_str());
+    return exit_usage;
   }
   try {
-    const ticket_rows tickets = kind == "xes" ? xes_tickets(file) : csv_tickets(file, m);
+    const ticket_rows tickets = o.kind == "xes" ? xes_tickets(o.file) : csv_tickets(o.file, m);
     std::ostringstream out;
     std::size_t skipped = 0;
     convert(tickets, m, out, skipped);
@@ -358,12 +330,26 @@ int convert_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "itsmctl convert: %zu ticket(s), %zu row(s) skipped (mapped to null)\n", tickets.size(), skipped);
   } catch (const convert_error& e) {
     std::fprintf(stderr, "itsmctl convert: %s\n", e.what());
-    return 2;
+    return exit_usage;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "itsmctl convert: %s: %s\n", file.c_str(), e.what());
-    return 2;
+    std::fprintf(stderr, "itsmctl convert: %s: %s\n", o.file.c_str(), e.what());
+    return exit_usage;
   }
-  return 0;
+  return exit_ok;
+}
+
+}  // namespace
+
+std::function<int()> declare_convert(CLI::App& app) {
+  auto o = std::make_shared<convert_options>();
+  app.add_option("kind", o->kind, "the export's form")
+      ->required()
+      ->check(CLI::IsMember({"servicenow-csv", "xes"}))
+      ->type_name("servicenow-csv|xes");
+  app.add_option("file", o->file, "the export (plain or gzip)")->required()->type_name("FILE");
+  app.add_option("--map", o->map_path, "the mapping from the export to event lines")->required()->type_name("MAP.json");
+  app.footer(convert_footer);
+  return [o] { return run_convert(*o); };
 }
 
 }  // namespace itsmctl

@@ -3,7 +3,7 @@
 
 usage: replay_real_logs.py ITSMCTL SHARED_DIR
 
-Each log goes through its mapping under examples/itsmctl/maps with `itsmctl convert` (whose
+Each log goes through its mapping under tools/itsmctl/maps with `itsmctl convert` (whose
 output must equal that of convert_log.py, an independent reference written in Python's standard
 library), then `itsmctl replay --summary`; the test asserts the counts of applied and refused events and which
 moves were refused. Exit 77 (ctest: skipped) when SHARED_DIR/data is absent.
@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MAPS = os.path.join(HERE, "..", "..", "examples", "itsmctl", "maps")
+MAPS = os.path.join(HERE, "..", "..", "tools", "itsmctl", "maps")
 
 # Measured with the mappings in maps/; a change in the engine or a built-in workflow that moves
 # these numbers must be explained, not absorbed.

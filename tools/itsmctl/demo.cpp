@@ -19,9 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "commands.hpp"
-#include "replay.hpp"
-#include "report.hpp"
+#include "cli.hpp"
 
 namespace itsmctl {
 
@@ -29,10 +27,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* demo_help =
-    "usage: itsmctl demo [--days 30] [--tickets-per-day 40] [--seed 1] [--out DIR] [--format table|markdown|json]\n"
-    "\n"
-    "Simulates a service desk from 2026-03-02 for --days days on the built-in processes: incidents\n"
+constexpr const char* demo_footer =
+    "\nSimulates a service desk from 2026-03-02 for --days days on the built-in processes: incidents\n"
     "(holds, reopenings, a few cancelled, some waiting on problems), service requests (approvals,\n"
     "rejections), changes of the three kinds (CAB votes, rejections, an implementer refused for\n"
     "segregation of duties), problems resolving their incidents, an audit engagement with findings.\n"
@@ -40,7 +36,7 @@ constexpr const char* demo_help =
     "--out (default itsm-demo): events.jsonl, history.jsonl (every ticket's hash-chained history,\n"
     "for itsmctl audit --chain), report.json, report.md, workflows/<name>.dot and, when Graphviz's\n"
     "dot is installed, workflows/<name>.svg.\n"
-    "Exit status: 0, or 2 on a usage error or when --out cannot be written.\n";
+    "Exit status: 0, or 2 on a usage error or when --out cannot be written.";
 
 constexpr std::int64_t minute = 60, hour = 3600, day = 86400;
 constexpr std::int64_t epoch_start = 1772409600;  // 2026-03-02T00:00:00Z, a Monday
@@ -65,7 +61,7 @@ struct event {
   json line;
 };
 
-std::string utc(std::int64_t t) { return itsm::detail::format_utc(itsm::sys_seconds{std::chrono::seconds{t}}); }
+std::string utc(std::int64_t t) { return itsm::format_utc(itsm::sys_seconds{std::chrono::seconds{t}}); }
 
 /// Collects one ticket's events with strictly increasing times.
 class story {
@@ -267,7 +263,7 @@ struct simulation {
                   {"backout_plan", "restore the snapshot"}, {"risk", r.chance(0.7) ? "low" : "moderate"}};
     };
     auto implement = [&](const json& plan) {
-      s.wait_until(itsm::detail::parse_utc_field(plan["planned_start"], "planned_start").time_since_epoch().count());
+      s.wait_until(itsm::parse_utc(plan["planned_start"].get<std::string>())->time_since_epoch().count());
       s.fire("implement", implementer, "implementer");
       s.wait(r.between(30, 110) * minute);
       const std::uint64_t roll = r.below(20);
@@ -410,51 +406,20 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-bool parse_count(const std::string& text, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (errno != 0 || end == text.c_str() || *end != '\0' || v < lo || v > hi) return false;
-  out = v;
-  return true;
-}
-
-}  // namespace
-
-int demo_command(const std::vector<std::string>& args) {
+struct demo_options {
   std::int64_t days = 30, per_day = 40, seed = 1;
   std::string out_dir = "itsm-demo", format = "table";
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (a == "-h" || a == "--help") {
-      std::fputs(demo_help, stdout);
-      return 0;
-    }
-    std::int64_t* target = a == "--days" ? &days : a == "--tickets-per-day" ? &per_day : a == "--seed" ? &seed : nullptr;
-    if (target && has_value) {
-      const std::int64_t hi = target == &days ? 3650 : target == &per_day ? 100000 : INT64_MAX;
-      if (!parse_count(args[++i], target == &seed ? 0 : 1, hi, *target)) {
-        std::fprintf(stderr, "itsmctl demo: %s: '%s' is not a whole number in 1..%lld\n", a.c_str(), args[i].c_str(),
-                     static_cast<long long>(hi));
-        return 2;
-      }
-    } else if (a == "--out" && has_value) {
-      out_dir = args[++i];
-    } else if (a == "--format" && has_value) {
-      format = args[++i];
-      if (!check_format(format, {"table", "markdown", "json"}, "itsmctl demo")) return 2;
-    } else {
-      std::fprintf(stderr, "itsmctl demo: unexpected argument '%s'\n%s", a.c_str(), demo_help);
-      return 2;
-    }
-  }
-  simulation sim(static_cast<std::uint64_t>(seed));
+};
+
+int run_demo(const demo_options& o) {
+  const std::int64_t days = o.days, per_day = o.per_day;
+  const std::string& out_dir = o.out_dir;
+  simulation sim(static_cast<std::uint64_t>(o.seed));
   sim.run(days, per_day);
 
   if (!make_dir(out_dir) || !make_dir(out_dir + "/workflows")) {
     std::fprintf(stderr, "itsmctl demo: cannot create '%s': %s\n", out_dir.c_str(), std::strerror(errno));
-    return 2;
+    return exit_usage;
   }
   const std::string events_path = out_dir + "/events.jsonl";
   {
@@ -463,40 +428,58 @@ int demo_command(const std::vector<std::string>& args) {
     out.close();
     if (!out) {
       std::fprintf(stderr, "itsmctl demo: cannot write '%s': %s\n", events_path.c_str(), std::strerror(errno));
-      return 2;
+      return exit_usage;
     }
   }
-  replay_state& st = process_lifetime_state();
-  install_host(st, itsm::change_schedule());
-  std::vector<json> refusals;
-  if (!replay_file(st, events_path, "itsmctl demo", [&](json r) { refusals.push_back(std::move(r)); })) return 2;
+  itsm::event_store store;
+  if (!replay_file(store, events_path, "itsmctl demo")) return exit_usage;
   const itsm::sys_seconds now{std::chrono::seconds{epoch_start + days * day}};
-  const json report = build_report(st, refusals, default_policy(), now);
+  const auto report = itsm::make_report(store, itsm::sla_policy::builtin(), now);
   std::string history;
   {
     std::vector<const itsm::ticket*> tickets;
-    for (const auto& [id, t] : st.tickets) tickets.push_back(&t);
+    for (const auto& [id, t] : store.tickets()) tickets.push_back(&t);
     std::sort(tickets.begin(), tickets.end(), [](const auto* a, const auto* b) { return a->id() < b->id(); });
     for (const auto* t : tickets) history += t->export_history();
   }
-  if (!write_text(out_dir + "/history.jsonl", history) || !write_text(out_dir + "/report.json", report.dump(2) + "\n") ||
-      !write_text(out_dir + "/report.md", render_report(report, "markdown"))) {
-    return 2;
+  if (!write_text(out_dir + "/history.jsonl", history) ||
+      !write_text(out_dir + "/report.json", report.render(itsm::report_format::json)) ||
+      !write_text(out_dir + "/report.md", report.render(itsm::report_format::markdown))) {
+    return exit_usage;
   }
   const bool have_dot = std::system("command -v dot >/dev/null 2>&1") == 0;
   for (const auto& name : itsm::builtin_workflow_names()) {
     const std::string dot_path = out_dir + "/workflows/" + name + ".dot";
-    if (!write_text(dot_path, (*itsm::builtin_workflow(name))->to_dot())) return 2;
+    if (!write_text(dot_path, (*itsm::builtin_workflow(name))->to_dot())) return exit_usage;
     if (have_dot) {
       const std::string cmd = "dot -Tsvg " + shell_quote(dot_path) + " -o " +
                               shell_quote(out_dir + "/workflows/" + name + ".svg");
       if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "itsmctl demo: dot failed on %s\n", dot_path.c_str());
     }
   }
-  std::fputs(render_report(report, format).c_str(), stdout);
+  std::fputs(report.render(*itsm::parse_report_format(o.format)).c_str(), stdout);
   std::fprintf(stdout, "\nWrote %s/events.jsonl (%zu events), history.jsonl, report.json, report.md and workflows/*.dot%s.\n",
                out_dir.c_str(), sim.events.size(), have_dot ? " and *.svg" : " (install graphviz for SVG)");
-  return 0;
+  return exit_ok;
+}
+
+}  // namespace
+
+std::function<int()> declare_demo(CLI::App& app) {
+  auto o = std::make_shared<demo_options>();
+  app.add_option("--days", o->days, "days to simulate from 2026-03-02")->check(CLI::Range(1, 3650))->capture_default_str();
+  app.add_option("--tickets-per-day", o->per_day, "tickets a weekday (a fifth of it on weekends)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--seed", o->seed, "the simulation's seed (the same seed gives the same events)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--out", o->out_dir, "where the files go")->type_name("DIR")->capture_default_str();
+  app.add_option("--format", o->format, "how the report is printed")
+      ->check(CLI::IsMember({"table", "markdown", "json"}))
+      ->capture_default_str();
+  app.footer(demo_footer);
+  return [o] { return run_demo(*o); };
 }
 
 }  // namespace itsmctl

@@ -197,14 +197,14 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(latin1, "wb") as f:
         f.write(b"number,incident_state\nINC1,New\nINC2,Caf\xe9\n")
     r = run("convert", "servicenow-csv", latin1, "--map",
-            os.path.join(HERE, "..", "..", "examples", "itsmctl", "maps", "servicenow_incident.json"))
+            os.path.join(HERE, "..", "..", "tools", "itsmctl", "maps", "servicenow_incident.json"))
     check(r.returncode == 2 and f"{latin1}:3: not valid UTF-8 (byte 9 of the line)" in r.stderr and not r.stdout,
           f"convert: Latin-1 CSV: {r.returncode} {r.stderr}")
 
     log = os.path.join(SHARED, "data", "uci_incident_event_log_partial.csv")
     if os.path.exists(log):
         events = os.path.join(tmp, "servicenow.jsonl")
-        mapping = os.path.join(HERE, "..", "..", "examples", "itsmctl", "maps", "servicenow_incident.json")
+        mapping = os.path.join(HERE, "..", "..", "tools", "itsmctl", "maps", "servicenow_incident.json")
         with open(events, "w") as f:
             f.write(run("convert", "servicenow-csv", log, "--map", mapping).stdout)
         # Convert errors name the file, the row or the field, and exit 2.
@@ -216,17 +216,17 @@ with tempfile.TemporaryDirectory() as tmp:
         r = run("convert", "xes", log, "--map", mapping)
         check(r.returncode == 2 and "itsmctl convert" in r.stderr, f"convert: CSV read as XES: {r.stderr}")
         compare("servicenow", events, tmp)
-        # The eight moves the incident model does not allow (tests/workflows/replay_real_logs.py:
+        # The eight moves the incident model does not allow (tests/itsmctl/replay_real_logs.py:
         # seven changes to closed incidents, one Active -> New).
         r = run("audit", "--events", events, "--format", "json")
         rules = collections.Counter(f["rule"] for f in json.loads(r.stdout)["findings"])
         check(rules["disallowed_transition"] == 8, f"servicenow audit: {rules}")
         # Volvo IT problems: the report's figures, and every refused move is an audit finding
-        # (4,282, all not_allowed_from_state, as tests/workflows/replay_real_logs.py counts them).
+        # (4,282, all not_allowed_from_state, as tests/itsmctl/replay_real_logs.py counts them).
         xes = os.path.join(SHARED, "data", "bpic2013_closed_problems.xes.gz")
         volvo = os.path.join(tmp, "volvo.jsonl")
         with open(volvo, "w") as f:
-            f.write(run("convert", "xes", xes, "--map", os.path.join(HERE, "..", "..", "examples", "itsmctl", "maps",
+            f.write(run("convert", "xes", xes, "--map", os.path.join(HERE, "..", "..", "tools", "itsmctl", "maps",
                                                                      "bpic2013_problem.json")).stdout)
         compare("volvo", volvo, tmp, process="problem")
         r = run("audit", "--events", volvo, "--format", "json")

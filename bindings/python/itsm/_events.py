@@ -1,0 +1,172 @@
+"""Event lines, the service report and the compliance audit (the figures of `itsmctl report` and
+`itsmctl audit`, computed by the same library code, so the dicts here equal the tool's JSON)."""
+from __future__ import annotations
+
+import datetime as _dt
+import json as _json
+import os as _os
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
+
+from . import _itsm
+from ._calendar import _instant_seconds
+from ._errors import Error, WorkflowError, _call
+from ._process import Ticket, Workflow
+
+Instant = Union[_dt.datetime, str]
+Policy = Union[None, str, dict]
+Events = Union[str, "_os.PathLike[str]", Iterable[Union[str, dict]]]
+
+_BATCH = 4096  # lines handed to the core at a time (the GIL is released while they apply)
+
+
+def _policy_text(policy: Policy) -> str:
+    """The policy as JSON text ("" for the built-in one): a dict, JSON text, or a path to a file."""
+    if policy is None:
+        return ""
+    if isinstance(policy, dict):
+        return _json.dumps(policy)
+    if isinstance(policy, str) and policy.lstrip().startswith("{"):
+        return policy
+    if isinstance(policy, (str, _os.PathLike)):
+        with open(policy, encoding="utf-8") as f:
+            return f.read()
+    raise TypeError(f"policy: expected a dict, JSON text or a path, got {type(policy).__name__}")
+
+
+def _numbered_lines(events: Events) -> Iterator[Tuple[int, str]]:
+    """(line number, text) of each non-blank event line: from a file (a path), or from an
+    iterable of lines or dicts, numbered from 1 as the items come (blank lines keep their number)."""
+    if isinstance(events, (str, _os.PathLike)):
+        with open(events, encoding="utf-8", newline="\n") as f:
+            for n, line in enumerate(f, 1):
+                line = line.rstrip("\n")
+                if line.strip(" \t\r"):
+                    yield n, line
+        return
+    if isinstance(events, (bytes, dict)):
+        raise TypeError(f"events: expected a path or an iterable of lines or dicts, got {type(events).__name__}")
+    for n, item in enumerate(events, 1):
+        if isinstance(item, dict):
+            yield n, _json.dumps(item)
+        elif isinstance(item, str):
+            if item.strip(" \t\r\n"):
+                yield n, item.rstrip("\n")
+        else:
+            raise TypeError(f"events[{n - 1}]: expected a str line or a dict, got {type(item).__name__}")
+
+
+class EventStore:
+    """Tickets by id, built from event lines (docs/events.md) through the workflows it knows:
+    the built-in ones plus any given. A refused line changes nothing and is answered with its
+    refusal (the dict `itsmctl replay` prints as a line).
+
+        >>> store = itsm.EventStore()
+        >>> store.apply({"ticket": "INC1", "workflow": "incident", "at": "2026-03-02T09:00:00Z",
+        ...              "create": True})
+        >>> store.apply({"ticket": "INC1", "at": "2026-03-02T09:05:00Z", "transition": "close"})["code"]
+        'not_allowed_from_state'
+    """
+
+    def __init__(self, workflows: Iterable[Workflow] = ()):
+        self._core = _itsm.EventStore()
+        self._line = 0
+        for wf in workflows:
+            self.add_workflow(wf)
+
+    def add_workflow(self, workflow: Workflow) -> None:
+        """Makes `workflow` known by its name to later create events (replacing a built-in)."""
+        if not isinstance(workflow, Workflow):
+            raise TypeError(f"workflow: expected an itsm.Workflow, got {type(workflow).__name__}")
+        self._core.add_workflow(workflow._core)
+
+    def use_schedule(self, schedule: Union[dict, str]) -> None:
+        """Checks changes' planned windows against this change schedule from now on
+        (`{"freezes": [...], "overlaps": "report" | "refuse"}`, as `itsmctl replay --schedule`)."""
+        text = schedule if isinstance(schedule, str) else _json.dumps(schedule)
+        _call(WorkflowError, self._core.use_schedule, text)
+
+    def apply(self, event: Union[str, dict], line: Optional[int] = None) -> Optional[Dict[str, Any]]:
+        """Applies one event line (text or dict); None when it applied, else its refusal. `line`
+        numbers it in the answer (default: one more than the last line given)."""
+        refused = self.extend([event], first_line=line)
+        return refused[0] if refused else None
+
+    def extend(self, events: Events, first_line: Optional[int] = None) -> List[Dict[str, Any]]:
+        """Applies many event lines (a path, or an iterable of lines or dicts) and returns the
+        refusals, in order. Lines are numbered from `first_line` (default: after the last given)."""
+        start = (self._line + 1) if first_line is None else first_line
+        refusals: List[Dict[str, Any]] = []
+        lines: List[str] = []
+        numbers: List[int] = []
+        last = start - 1
+        for n, text in _numbered_lines(events):
+            last = start + n - 1
+            lines.append(text)
+            numbers.append(last)
+            if len(lines) == _BATCH:
+                refusals += [_json.loads(r) for r in self._core.apply_lines(lines, numbers)]
+                lines, numbers = [], []
+        if lines:
+            refusals += [_json.loads(r) for r in self._core.apply_lines(lines, numbers)]
+        self._line = max(self._line, last)
+        return refusals
+
+    @property
+    def counts(self) -> Dict[str, int]:
+        """`{"tickets", "events", "applied", "refused"}` so far (the `--summary` line of replay)."""
+        tickets, events, applied, refused = self._core.counts()
+        return {"tickets": tickets, "events": events, "applied": applied, "refused": refused}
+
+    @property
+    def ticket_ids(self) -> List[str]:
+        """The ids of the tickets, sorted."""
+        return self._core.ticket_ids()
+
+    def ticket(self, id: str) -> Ticket:
+        """A copy of the ticket `id` (KeyError when there is none)."""
+        core = self._core.ticket(id)
+        if core is None:
+            raise KeyError(id)
+        return Ticket(core)
+
+    def report(self, policy: Policy = None, now: Optional[Instant] = None) -> Dict[str, Any]:
+        """The service report of every ticket and refused line so far, measured at `now`
+        (default: the latest record), against `policy` (default: the built-in policy); equal to
+        `itsmctl report --format json` on the same events."""
+        return _json.loads(_call(Error, self._core.report, _policy_text(policy), _now(now)))
+
+    def audit(self, policy: Policy = None, now: Optional[Instant] = None,
+              chain: Union[None, str, "_os.PathLike[str]"] = None) -> Dict[str, Any]:
+        """The compliance audit (as `itsmctl audit --format json`); `chain` is a hash-chained
+        history export to verify (a path), as `--chain`."""
+        chain_text, chain_name = "", ""
+        if chain is not None:
+            chain_name = _os.fspath(chain)
+            with open(chain, encoding="utf-8", newline="\n") as f:
+                chain_text = f.read()
+        return _json.loads(_call(Error, self._core.audit, _policy_text(policy), _now(now), chain_text, chain_name))
+
+    def __repr__(self) -> str:
+        c = self.counts
+        return f"<itsm.EventStore {c['tickets']} tickets, {c['events']} events ({c['refused']} refused)>"
+
+
+def _now(now: Optional[Instant]) -> Optional[int]:
+    return None if now is None else _instant_seconds(now, "now", Error)
+
+
+def report(events: Events, policy: Policy = None, now: Optional[Instant] = None,
+           workflows: Iterable[Workflow] = ()) -> Dict[str, Any]:
+    """The service report of an event log (a path, or an iterable of lines or dicts): equal to
+    `itsmctl report --format json` (with `--policy`, `--now`, `--workflow` as given)."""
+    store = EventStore(workflows)
+    store.extend(events)
+    return store.report(policy, now)
+
+
+def audit(events: Events, policy: Policy = None, now: Optional[Instant] = None, workflows: Iterable[Workflow] = (),
+          chain: Union[None, str, "_os.PathLike[str]"] = None) -> Dict[str, Any]:
+    """The compliance audit of an event log: equal to `itsmctl audit --format json`."""
+    store = EventStore(workflows)
+    store.extend(events)
+    return store.audit(policy, now, chain)

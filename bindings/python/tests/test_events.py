@@ -1,0 +1,96 @@
+"""Event lines, reports and audits from Python: itsm.report / itsm.audit / itsm.EventStore give
+the same JSON as itsmctl report / audit / replay on the same events (the demo's log, and the real
+ServiceNow incident log converted with the shipped map when ../shared is present)."""
+import json
+import os
+import subprocess
+
+import pytest
+
+import itsm
+
+ITSMCTL = os.environ.get("ITSMCTL", "")
+SHARED = os.environ.get("ITSM_SHARED_DIR", "")
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+needs_itsmctl = pytest.mark.skipif(not os.path.exists(ITSMCTL), reason="ITSMCTL (the built itsmctl) is not set")
+
+
+def tool(*args):
+    r = subprocess.run([ITSMCTL, *args], capture_output=True, text=True)
+    assert r.returncode in (0, 1), r.stderr
+    return r.stdout
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    subprocess.run([ITSMCTL, "demo", "--days", "21", "--tickets-per-day", "30", "--out", str(out)], check=True,
+                   capture_output=True)
+    return out
+
+
+@needs_itsmctl
+def test_report_and_audit_equal_the_tools_json_on_the_demo_log(demo):
+    events = str(demo / "events.jsonl")
+    expected = json.loads(tool("report", "--events", events, "--format", "json"))
+    got = itsm.report(events)
+    assert got == expected
+    assert got["tickets"] > 100 and got["refused"] > 0
+    # The same events as dicts and as lines, and through an EventStore fed in pieces.
+    with open(events, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    assert itsm.report([json.loads(line) for line in lines]) == expected
+    store = itsm.EventStore()
+    store.extend(lines[:1000])
+    store.extend(lines[1000:])
+    assert store.report() == expected
+    audit = json.loads(tool("audit", "--events", events, "--chain", str(demo / "history.jsonl"), "--format", "json"))
+    assert itsm.audit(events, chain=demo / "history.jsonl") == audit
+    assert audit["findings"], "the demo's log has findings"
+
+
+@needs_itsmctl
+def test_now_and_policy_as_the_tools_options(demo, tmp_path):
+    events = str(demo / "events.jsonl")
+    policy = {"calendar": {"timezone": "UTC", "week": {d: [["07:00", "19:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}},
+              "targets": {"incident": {"resolution": {"P1": 3600, "P2": 7200, "P3": 36000}}}}
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(policy))
+    now = "2026-03-12T12:00:00Z"
+    expected = json.loads(tool("report", "--events", events, "--policy", str(path), "--now", now, "--format", "json"))
+    assert itsm.report(events, policy=policy, now=now) == expected
+    assert itsm.report(events, policy=str(path), now=now) == expected
+    assert expected["now"] == now
+    with pytest.raises(itsm.Error) as bad:
+        itsm.report(events, policy={"targets": {"incident": {"response": {"P1": "soon"}}}})
+    assert "policy.targets.incident.response" in str(bad.value)
+
+
+@needs_itsmctl
+def test_refusals_equal_the_replay_lines():
+    sample = os.path.join(REPO, "tools", "itsmctl", "sample-events.jsonl")
+    replayed = [json.loads(line) for line in tool("replay", "--events", sample).splitlines()]
+    store = itsm.EventStore()
+    assert store.extend(sample) == replayed
+    assert store.counts == {"tickets": 2, "events": 20, "applied": 15, "refused": 5}
+    assert store.ticket("INC1").state == "closed"
+    assert store.ticket_ids == ["CHG1", "INC1"]
+    with pytest.raises(KeyError):
+        store.ticket("INC404")
+    refusal = store.apply("not json")
+    assert refusal == {"ticket": None, "line": 21, "code": "parse_error", "message": "event: not a JSON object"}
+    with pytest.raises(TypeError):
+        itsm.report(42)
+
+
+@needs_itsmctl
+@pytest.mark.skipif(not os.path.isdir(os.path.join(SHARED, "data")), reason="../shared/data is absent")
+def test_report_equals_the_tool_on_the_servicenow_log(tmp_path):
+    converted = tmp_path / "servicenow.jsonl"
+    converted.write_text(tool("convert", "servicenow-csv",
+                              os.path.join(SHARED, "data", "uci_incident_event_log_partial.csv"),
+                              "--map", os.path.join(REPO, "tools", "itsmctl", "maps", "servicenow_incident.json")))
+    expected = json.loads(tool("report", "--events", str(converted), "--format", "json"))
+    assert itsm.report(str(converted)) == expected
+    assert expected["tickets"] == 890
+    assert itsm.audit(str(converted)) == json.loads(tool("audit", "--events", str(converted), "--format", "json"))

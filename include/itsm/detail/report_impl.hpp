@@ -1,0 +1,468 @@
+#pragma once
+// The service report's implementation (see itsm/report.hpp; the figures are defined in
+// docs/report-and-audit.md).
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "itsm/detail/text_table.hpp"
+
+namespace itsm {
+inline namespace v1 {
+namespace detail {
+
+/// One of the policy's clocks as an SLA definition (JSON form, docs/sla.md).
+inline json policy_clock_json(const std::string& name, const json& targets, const json& calendar, bool response) {
+  json j = {{"name", name}, {"targets", targets}};
+  if (!calendar.is_null()) j["calendar"] = calendar;  // none: the clocks run 24x7
+  if (response) {
+    j["stop"] = {{"categories", {"open", "waiting", "resolved", "closed"}}};
+  } else {
+    j["pause"] = {{"categories", {"waiting"}}};
+    j["stop"] = {{"categories", {"resolved", "closed"}}};
+  }
+  j["cancel"] = {{"categories", {"cancelled"}}};
+  return j;
+}
+
+/// Mean, median and 90th percentile (nearest rank) of durations, in hours. Sorted first, so the
+/// figures depend only on the set of durations, not on the order they were added or merged in.
+inline json duration_stats(std::vector<std::int64_t> seconds) {
+  json j = {{"n", seconds.size()}};
+  if (seconds.empty()) {
+    j["mean"] = nullptr;
+    j["median"] = nullptr;
+    j["p90"] = nullptr;
+    return j;
+  }
+  std::sort(seconds.begin(), seconds.end());
+  auto hours = [](std::int64_t s) { return static_cast<double>(s) / 3600.0; };
+  double sum = 0;
+  for (auto s : seconds) sum += hours(s);
+  const std::size_t n = seconds.size();
+  j["mean"] = sum / static_cast<double>(n);
+  j["median"] = n % 2 == 1 ? hours(seconds[n / 2]) : (hours(seconds[n / 2 - 1]) + hours(seconds[n / 2])) / 2;
+  j["p90"] = hours(seconds[static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(n))) - 1]);
+  return j;
+}
+
+inline const char* age_bucket(std::int64_t age_seconds) {
+  const double days = static_cast<double>(age_seconds) / 86400.0;
+  if (days < 1) return "<1d";
+  if (days < 3) return "1-3d";
+  if (days < 7) return "3-7d";
+  if (days < 30) return "7-30d";
+  return ">=30d";
+}
+
+inline constexpr const char* age_buckets[] = {"<1d", "1-3d", "3-7d", "7-30d", ">=30d"};
+
+inline bool is_change_process(const std::string& process) { return process.rfind("change_", 0) == 0; }
+
+/// The tables of a report's JSON form, in the order they are printed.
+inline std::vector<text_table> report_tables(const json& r) {
+  std::vector<text_table> out;
+  text_table sla{"SLA compliance by process and priority (response / resolution clocks)",
+                 {"process", "priority", "tickets", "resp met", "resp breached", "resp open", "resp %", "resol met",
+                  "resol breached", "resol open", "resol %"},
+                 {}};
+  text_table times{"Times by process and priority (hours from creation)",
+                   {"process", "priority", "responded", "resp mean", "resp median", "resp p90", "resolved",
+                    "resol mean", "resol median", "resol p90", "MTTR", "reopen %"},
+                   {}};
+  // A process with a single priority group gets its "all" row only (the other would repeat it).
+  std::map<std::string, std::size_t> groups_of;
+  for (const auto& g : r["processes"]) ++groups_of[g["process"].get<std::string>()];
+  for (const auto& g : r["processes"]) {
+    if (g["priority"] != "all" && groups_of[g["process"].get<std::string>()] == 2) continue;
+    if (!g["sla"].empty()) {
+      std::vector<std::string> row = {g["process"], g["priority"], cell_text(g["tickets"])};
+      for (const char* clock : {"response", "resolution"}) {
+        if (g["sla"].contains(clock)) {
+          const auto& c = g["sla"][clock];
+          row.insert(row.end(), {cell_text(c["met"]), cell_text(c["breached"]), cell_text(c["in_progress"]),
+                                 cell_text(c["compliance"])});
+        } else {
+          row.insert(row.end(), {"-", "-", "-", "-"});
+        }
+      }
+      sla.rows.push_back(row);
+    }
+    std::vector<std::string> trow = {g["process"], g["priority"]};
+    for (const char* k : {"first_response_hours", "resolution_hours"}) {
+      trow.insert(trow.end(),
+                  {cell_text(g[k]["n"]), cell_text(g[k]["mean"]), cell_text(g[k]["median"]), cell_text(g[k]["p90"])});
+    }
+    trow.push_back(cell_text(g["mttr_hours"]));
+    trow.push_back(cell_text(g["reopen_rate"]));
+    times.rows.push_back(trow);
+  }
+  out.push_back(sla);
+  out.push_back(times);
+  text_table backlog{"Backlog by age (open tickets at " + r["now"].get<std::string>() + ")",
+                     {"process", "<1d", "1-3d", "3-7d", "7-30d", ">=30d", "total"}, {}, 1};
+  for (std::size_t i = 0; i < r["backlog"].size(); i += 5) {
+    std::vector<std::string> row = {r["backlog"][i]["process"]};
+    std::size_t total = 0;
+    for (std::size_t k = i; k < i + 5 && k < r["backlog"].size(); ++k) {
+      row.push_back(cell_text(r["backlog"][k]["open"]));
+      total += r["backlog"][k]["open"].get<std::size_t>();
+    }
+    row.push_back(std::to_string(total));
+    backlog.rows.push_back(row);
+  }
+  out.push_back(backlog);
+  text_table states{"Time per state (hours per visit)", {"process", "state", "visits", "mean", "median", "p90"}, {}};
+  for (const auto& s : r["time_in_state"]) {
+    states.rows.push_back({s["process"], s["state"], cell_text(s["hours"]["n"]), cell_text(s["hours"]["mean"]),
+                           cell_text(s["hours"]["median"]), cell_text(s["hours"]["p90"])});
+  }
+  out.push_back(states);
+  text_table changes{"Changes by outcome", {"process", "successful", "failed", "refused", "cancelled", "in progress"},
+                     {}, 1};
+  for (const auto& c : r["changes"]) {
+    changes.rows.push_back({c["process"], cell_text(c["successful"]), cell_text(c["failed"]),
+                            cell_text(c["refused"]), cell_text(c["cancelled"]), cell_text(c["in_progress"])});
+  }
+  out.push_back(changes);
+  text_table refused{"Top refused events", {"process", "event", "code", "count"}, {}, 3};
+  for (const auto& t : r["top_refusals"]) {
+    refused.rows.push_back({t["process"], t["event"], t["code"], cell_text(t["count"])});
+  }
+  out.push_back(refused);
+  return out;
+}
+
+}  // namespace detail
+
+// --- sla_policy ------------------------------------------------------------------------------
+
+inline const sla_policy& sla_policy::builtin() {
+  static const sla_policy policy = *from_json(std::string_view(R"({
+    "calendar": {"timezone": "Europe/Berlin",
+      "week": {"mon": [["08:00", "18:00"]], "tue": [["08:00", "18:00"]], "wed": [["08:00", "18:00"]],
+               "thu": [["08:00", "18:00"]], "fri": [["08:00", "18:00"]]},
+      "holidays": [{"date": "--01-01", "name": "New Year"}, {"easter": -2, "name": "Good Friday"},
+                   {"easter": 1, "name": "Easter Monday"}, {"date": "--05-01", "name": "Labour Day"},
+                   {"date": "--12-25", "name": "Christmas"}, {"date": "--12-26", "name": "Boxing Day"}]},
+    "targets": {
+      "incident": {"response": {"P1": 900, "P2": 1800, "P3": 7200, "P4": 14400, "P5": 28800},
+                   "resolution": {"P1": 14400, "P2": 28800, "P3": 108000, "P4": 180000, "P5": 360000}},
+      "service_request": {"response": {"P1": 3600, "P2": 7200, "P3": 14400, "P4": 28800, "P5": 36000},
+                          "resolution": {"P1": 36000, "P2": 72000, "P3": 180000, "P4": 360000, "P5": 720000}}
+    }})"));
+  return policy;
+}
+
+inline result<sla_policy> sla_policy::from_json(const nlohmann::json& j) {
+  using detail::json;
+  if (!j.is_object()) return error{errc::invalid_argument, "policy: expected an object"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() != "calendar" && it.key() != "targets" && it.key() != "description") {
+      return error{errc::invalid_argument,
+                   "policy: unknown key '" + it.key() + "' (allowed: calendar, targets, description)"};
+    }
+  }
+  sla_policy p;
+  p.json_ = j;
+  if (!j.contains("targets")) return p;
+  const json& targets = j["targets"];
+  if (!targets.is_object()) return error{errc::invalid_argument, "policy.targets: expected an object"};
+  const json calendar = j.contains("calendar") ? j["calendar"] : json();
+  for (auto it = targets.begin(); it != targets.end(); ++it) {
+    const std::string& process = it.key();
+    const json& per = it.value();
+    if (!per.is_object()) return error{errc::invalid_argument, "policy.targets." + process + ": expected an object"};
+    auto& clocks = p.clocks_[process];
+    for (const char* clock : {"response", "resolution"}) {
+      if (!per.contains(clock)) continue;
+      auto def = sla_definition::from_json(
+          detail::policy_clock_json(process + " " + clock, per[clock], calendar, std::string(clock) == "response"),
+          "policy.targets." + process + "." + clock);
+      if (!def) return def.error_value();
+      clocks.emplace_back(clock, std::move(*def));
+    }
+  }
+  return p;
+}
+
+inline result<sla_policy> sla_policy::from_json(std::string_view text) {
+  auto parsed = detail::capture<nlohmann::json>([&] { return detail::parse_json_text(text, "policy"); });
+  if (!parsed) return parsed.error_value();
+  return from_json(*parsed);
+}
+
+inline result<sla_policy> sla_policy::with_calendar(const nlohmann::json& calendar) const {
+  nlohmann::json j = json_.is_object() ? json_ : nlohmann::json::object();
+  j["calendar"] = calendar;
+  return from_json(j);
+}
+
+inline const std::vector<std::pair<std::string, sla_definition>>& sla_policy::clocks(std::string_view process) const {
+  static const std::vector<std::pair<std::string, sla_definition>> none;
+  auto it = clocks_.find(process);
+  return it == clocks_.end() ? none : it->second;
+}
+
+inline result<report_format> parse_report_format(std::string_view name) {
+  if (name == "table") return report_format::table;
+  if (name == "markdown") return report_format::markdown;
+  if (name == "csv") return report_format::csv;
+  if (name == "json") return report_format::json;
+  return error{errc::invalid_argument,
+               "format: '" + std::string(name) + "' is not one of table, markdown, csv, json"};
+}
+
+// --- service_report --------------------------------------------------------------------------
+
+inline service_report::service_report(sla_policy policy, sys_seconds now) : policy_(std::move(policy)), now_(now) {}
+
+inline void service_report::add(const ticket& t) {
+  const auto& wf = t.definition();
+  const std::string& process = wf.name();
+  const std::string priority = t.priority() > 0 ? "P" + std::to_string(t.priority()) : "none";
+  const auto& h = t.history();
+  const std::int64_t now_s = now_.time_since_epoch().count();
+  const std::int64_t created = h.front().at.time_since_epoch().count();
+  std::optional<std::int64_t> responded, resolved;
+  bool reopened = false, rejected = false;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const auto& r = h[i];
+    if (r.at.time_since_epoch().count() > now_s) break;
+    const bool enters = r.kind == record_kind::create || (r.kind == record_kind::transition && r.to != r.from);
+    if (r.kind == record_kind::transition && r.transition != workflow::npos) {
+      const auto kind = wf.transition(r.transition).kind;
+      reopened = reopened || kind == transition_kind::reopen;
+      rejected = rejected || kind == transition_kind::reject;
+    }
+    if (!enters) continue;
+    const auto category = wf.state(r.to).category;
+    if (!responded && category != state_category::new_) responded = r.at.time_since_epoch().count();
+    if (!resolved && (category == state_category::resolved || category == state_category::closed)) {
+      resolved = r.at.time_since_epoch().count();
+    }
+    // How long the ticket stayed: until the next record that changes the state, or now.
+    std::int64_t until = now_s;
+    for (std::size_t k = i + 1; k < h.size(); ++k) {
+      if (h[k].to != r.to && h[k].kind == record_kind::transition) {
+        until = std::min(now_s, h[k].at.time_since_epoch().count());
+        break;
+      }
+    }
+    if (!wf.state(r.to).terminal) {
+      state_seconds_[{process, wf.state(r.to).id}].push_back(until - r.at.time_since_epoch().count());
+    }
+  }
+  const auto category = t.category();
+  const bool open = category == state_category::new_ || category == state_category::open ||
+                    category == state_category::waiting;
+  if (open) ++backlog_[{process, detail::age_bucket(now_s - created)}];
+  if (detail::is_change_process(process)) {
+    auto& c = changes_[process];
+    const auto* code = detail::find_field(t.fields(), "close_code");
+    const std::string close_code = code && code->is_string() ? code->get<std::string>() : "";
+    if (t.state() == "closed" || t.state() == "review") {
+      ++c[close_code == "unsuccessful" ? "failed" : close_code.empty() ? "in_progress" : "successful"];
+    } else if (t.state() == "cancelled") {
+      ++c[rejected ? "refused" : "cancelled"];
+    } else {
+      ++c[rejected && t.state() == "new" ? "refused" : "in_progress"];
+    }
+  }
+  // Each clock once per ticket, counted in its priority's group and in "all".
+  std::vector<std::pair<std::string, std::optional<sla_state>>> clocks;
+  const auto& defs = policy_.clocks(process);
+  if (!defs.empty()) {
+    const auto sla_history = t.sla_history();
+    for (const auto& [name, def] : defs) {
+      std::optional<sla_state> state;
+      if (priority != "none") {
+        if (auto s = evaluate(def, sla_history, now_)) state = s->status;
+      }
+      clocks.emplace_back(name, state);
+    }
+  }
+  ++tickets_;
+  for (const auto& key : {priority, std::string("all")}) {
+    auto& g = groups_[{process, key}];
+    ++g.tickets;
+    if (responded) g.response.push_back(*responded - created);
+    if (resolved) {
+      ++g.resolved;
+      g.resolution.push_back(*resolved - created);
+    }
+    if (reopened) ++g.reopened;
+    for (const auto& [name, state] : clocks) {
+      auto& tally = g.clocks[name];
+      if (!state) {
+        ++tally.no_target;
+        continue;
+      }
+      switch (*state) {
+        case sla_state::met: ++tally.met; break;
+        case sla_state::breached:
+        case sla_state::breached_met: ++tally.breached; break;
+        case sla_state::cancelled: ++tally.cancelled; break;
+        default: ++tally.in_progress; break;
+      }
+    }
+  }
+}
+
+inline void service_report::add_refusal(const event_outcome& refused) {
+  ++refused_[{refused.workflow.empty() ? "-" : refused.workflow, refused.event.empty() ? "-" : refused.event,
+              to_string(refused.result.code)}];
+}
+
+inline void service_report::add_counts(const event_counts& counts) {
+  counts_.events += counts.events;
+  counts_.applied += counts.applied;
+  counts_.refused += counts.refused;
+}
+
+inline result<bool> service_report::merge(const service_report& other) {
+  if (other.now_ != now_) {
+    return error{errc::invalid_argument, "report merge: measured at " + format_utc(other.now_) + ", not " +
+                                             format_utc(now_) + " as this report"};
+  }
+  if (other.policy_.to_json() != policy_.to_json()) {
+    return error{errc::invalid_argument, "report merge: the reports use different SLA policies"};
+  }
+  add_counts(other.counts_);
+  tickets_ += other.tickets_;
+  for (const auto& [key, g] : other.groups_) {
+    auto& mine = groups_[key];
+    mine.tickets += g.tickets;
+    mine.resolved += g.resolved;
+    mine.reopened += g.reopened;
+    mine.response.insert(mine.response.end(), g.response.begin(), g.response.end());
+    mine.resolution.insert(mine.resolution.end(), g.resolution.begin(), g.resolution.end());
+    for (const auto& [name, t] : g.clocks) {
+      auto& m = mine.clocks[name];
+      m.met += t.met;
+      m.breached += t.breached;
+      m.in_progress += t.in_progress;
+      m.cancelled += t.cancelled;
+      m.no_target += t.no_target;
+    }
+  }
+  for (const auto& [key, n] : other.backlog_) backlog_[key] += n;
+  for (const auto& [key, v] : other.state_seconds_) {
+    auto& mine = state_seconds_[key];
+    mine.insert(mine.end(), v.begin(), v.end());
+  }
+  for (const auto& [process, c] : other.changes_) {
+    for (const auto& [outcome, n] : c) changes_[process][outcome] += n;
+  }
+  for (const auto& [key, n] : other.refused_) refused_[key] += n;
+  return true;
+}
+
+inline nlohmann::json service_report::to_json() const {
+  using detail::json;
+  json report;
+  report["now"] = format_utc(now_);
+  report["events"] = counts_.events;
+  report["applied"] = counts_.applied;
+  report["refused"] = counts_.refused;
+  report["tickets"] = tickets_;
+  // Per process: "all" first, then the priorities in order.
+  report["processes"] = json::array();
+  auto add_group = [&](const std::string& process, const std::string& priority, const group& g) {
+    json row = {{"process", process}, {"priority", priority}, {"tickets", g.tickets}};
+    row["sla"] = json::object();
+    for (const auto& [name, t] : g.clocks) {
+      json c = {{"met", t.met},           {"breached", t.breached},   {"in_progress", t.in_progress},
+                {"cancelled", t.cancelled}, {"no_target", t.no_target}};
+      c["compliance"] = t.met + t.breached == 0
+                            ? json()
+                            : json(100.0 * static_cast<double>(t.met) / static_cast<double>(t.met + t.breached));
+      row["sla"][name] = c;
+    }
+    row["first_response_hours"] = detail::duration_stats(g.response);
+    row["resolution_hours"] = detail::duration_stats(g.resolution);
+    row["mttr_hours"] = row["resolution_hours"]["mean"];
+    row["reopen_rate"] = g.resolved == 0
+                             ? json()
+                             : json(100.0 * static_cast<double>(g.reopened) / static_cast<double>(g.resolved));
+    report["processes"].push_back(row);
+  };
+  for (const auto& [key, g] : groups_) {
+    if (key.second != "all") continue;
+    add_group(key.first, "all", g);
+    for (const auto& [k2, g2] : groups_) {
+      if (k2.first == key.first && k2.second != "all") add_group(k2.first, k2.second, g2);
+    }
+  }
+  report["backlog"] = json::array();
+  std::set<std::string> backlog_processes;
+  for (const auto& [key, n] : backlog_) backlog_processes.insert(key.first);
+  for (const auto& p : backlog_processes) {
+    for (const char* a : detail::age_buckets) {
+      auto it = backlog_.find({p, a});
+      report["backlog"].push_back({{"process", p}, {"age", a}, {"open", it == backlog_.end() ? 0 : it->second}});
+    }
+  }
+  report["time_in_state"] = json::array();
+  for (const auto& [key, seconds] : state_seconds_) {
+    report["time_in_state"].push_back(
+        {{"process", key.first}, {"state", key.second}, {"hours", detail::duration_stats(seconds)}});
+  }
+  report["changes"] = json::array();
+  for (const auto& [process, c] : changes_) {
+    json row = {{"process", process}};
+    for (const char* k : {"successful", "failed", "refused", "cancelled", "in_progress"}) {
+      auto it = c.find(k);
+      row[k] = it == c.end() ? 0 : it->second;
+    }
+    report["changes"].push_back(row);
+  }
+  // The ten most refused (process, event, code), by count; ties in key order.
+  std::vector<std::pair<std::size_t, const std::tuple<std::string, std::string, std::string>*>> top;
+  for (const auto& [k, n] : refused_) top.emplace_back(n, &k);
+  std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  report["top_refusals"] = json::array();
+  for (std::size_t i = 0; i < top.size() && i < 10; ++i) {
+    report["top_refusals"].push_back({{"process", std::get<0>(*top[i].second)},
+                                      {"event", std::get<1>(*top[i].second)},
+                                      {"code", std::get<2>(*top[i].second)},
+                                      {"count", top[i].first}});
+  }
+  return report;
+}
+
+inline std::string service_report::render(report_format format) const {
+  const nlohmann::json report = to_json();
+  if (format == report_format::json) return report.dump(2) + "\n";
+  std::ostringstream o;
+  const std::string summary = std::to_string(report["tickets"].get<std::size_t>()) + " tickets, " +
+                              std::to_string(report["events"].get<std::size_t>()) + " events (" +
+                              std::to_string(report["applied"].get<std::size_t>()) + " applied, " +
+                              std::to_string(report["refused"].get<std::size_t>()) + " refused), measured at " +
+                              report["now"].get<std::string>();
+  const auto tables = detail::report_tables(report);
+  if (format == report_format::markdown) {
+    o << "## Service report\n\n" << summary << ".\n\n";
+    for (const auto& t : tables) o << t.markdown() << "\n";
+  } else if (format == report_format::csv) {
+    for (const auto& t : tables) o << t.csv() << "\n";
+  } else {
+    o << "Service report: " << summary << "\n\n";
+    for (const auto& t : tables) o << t.text() << "\n";
+  }
+  return o.str();
+}
+
+inline service_report make_report(const event_store& store, const sla_policy& policy,
+                                  std::optional<sys_seconds> now) {
+  service_report report(policy, now ? *now : store.last_event_time());
+  report.add_counts(store.counts());
+  for (const auto& [id, t] : store.tickets()) report.add(t);
+  for (const auto& r : store.refusals()) report.add_refusal(r);
+  return report;
+}
+
+}  // namespace v1
+}  // namespace itsm

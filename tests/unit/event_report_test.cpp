@@ -1,0 +1,239 @@
+// Event lines through the event store, the service report and the compliance audit: the refusal
+// line is to_json(outcome) with the line's context; reports and audits over disjoint parts of a
+// log merge into exactly the report and audit of the whole.
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <set>
+
+#include "itsm/audit.hpp"
+#include "itsm/event.hpp"
+#include "itsm/report.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+std::string utc(std::int64_t t) { return itsm::format_utc(itsm::sys_seconds{std::chrono::seconds{t}}); }
+
+/// A synthetic log: incidents (holds, reopenings, cancellations, missing resolution codes, a
+/// refused role), normal changes (approved, one approval short, vetoed, an implementer approving
+/// his own change) and stray lines (not JSON, unknown tickets), in time order.
+std::vector<std::string> synthetic_log(std::uint64_t seed, int incidents, int changes) {
+  std::mt19937_64 rng(seed);
+  auto below = [&](std::uint64_t n) { return static_cast<std::int64_t>(rng() % n); };
+  std::vector<std::pair<std::int64_t, std::string>> lines;  // (time, line)
+  const std::int64_t start = 1772445600;                    // 2026-03-02T10:00Z, a Monday
+  auto emit = [&](std::int64_t at, json e) {
+    e["at"] = utc(at);
+    lines.emplace_back(at, e.dump());
+  };
+  for (int i = 0; i < incidents; ++i) {
+    const std::string id = "INC" + std::to_string(1000 + i);
+    std::int64_t t = start + below(30 * 86400);
+    emit(t, {{"ticket", id}, {"workflow", "incident"}, {"create", true}, {"actor", "caller" + std::to_string(i % 7)},
+             {"fields", {{"caller", "c"}, {"impact", 1 + below(3)}, {"urgency", 1 + below(3)}}}});
+    auto fire = [&](const char* tr, json fields = json::object(), const char* role = "service_desk") {
+      t += 60 + below(8 * 3600);
+      emit(t, {{"ticket", id}, {"transition", tr}, {"actor", "sam"}, {"roles", {role}}, {"fields", fields}});
+    };
+    if (below(20) == 0) {
+      fire("cancel", {{"cancel_reason", "duplicate"}});
+      continue;
+    }
+    fire("start");
+    if (below(4) == 0) {
+      fire("hold", {{"hold_reason", "awaiting_caller"}});
+      fire("start");
+    }
+    if (below(10) == 0) fire("resolve", {{"resolution_code", "x"}, {"resolution_notes", "y"}}, "caller");  // refused
+    if (below(3) == 0) continue;                                                                            // stays open
+    fire("resolve", {{"resolution_code", "solved_remotely"}, {"resolution_notes", "fixed"}}, "support");
+    if (below(8) == 0) {
+      fire("reopen", json::object(), "caller");
+      fire("resolve", {{"resolution_code", "solved_remotely"}, {"resolution_notes", "again"}}, "support");
+    }
+    if (below(2) == 0) fire("close", below(5) == 0 ? json{{"resolution_code", nullptr}} : json::object(), "caller");
+  }
+  for (int i = 0; i < changes; ++i) {
+    const std::string id = "CHG" + std::to_string(1000 + i);
+    std::int64_t t = start + below(30 * 86400);
+    auto event = [&](json e) {
+      t += 60 + below(4 * 3600);
+      e["ticket"] = id;
+      emit(t, std::move(e));
+    };
+    event({{"workflow", "change_normal"}, {"create", true}, {"actor", "rita"},
+           {"fields", {{"requested_by", "rita"}, {"implementer", "ivan"}, {"short_description", "patch"}}}});
+    event({{"transition", "submit"}, {"actor", "rita"}, {"roles", {"requester"}}});
+    event({{"transition", "request_authorization"}, {"actor", "alex"}, {"roles", {"assessor"}},
+           {"fields", {{"planned_start", utc(t + 86400)}, {"planned_end", utc(t + 90000)}, {"backout_plan", "b"},
+                       {"risk", "low"}}}});
+    if (below(4) == 0) event({{"approve", true}, {"actor", "ivan"}, {"roles", {"cab"}}});  // his own change
+    if (below(6) == 0) {
+      event({{"reject", true}, {"actor", "bea"}, {"roles", {"cab"}}, {"fields", {{"rejection_reason", "risk"}}}});
+      continue;
+    }
+    event({{"approve", true}, {"actor", "bea"}, {"roles", {"cab"}}});
+    if (below(5) != 0) event({{"approve", true}, {"actor", "carl"}, {"roles", {"cab"}}});
+    event({{"transition", "implement"}, {"actor", "ivan"}, {"roles", {"implementer"}}});
+  }
+  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (auto& [at, line] : lines) out.push_back(std::move(line));
+  out.insert(out.begin() + static_cast<std::ptrdiff_t>(out.size() / 2), "not json at all");
+  out.push_back(R"({"ticket": "INC999999", "at": "2026-04-30T00:00:00Z", "transition": "start"})");
+  return out;
+}
+
+/// The ticket a line names ("" for one that names none).
+std::string ticket_of(const std::string& line) {
+  const auto j = json::parse(line, nullptr, false);
+  return j.is_object() && j.contains("ticket") && j["ticket"].is_string() ? j["ticket"].get<std::string>() : "";
+}
+
+}  // namespace
+
+TEST_CASE("event lines: the refusal line is to_json(outcome) with the line's context") {
+  itsm::event_store store;
+  const auto created = store.apply(
+      R"({"ticket": "I1", "workflow": "incident", "at": "2026-03-02T09:00:00Z", "create": true, "actor": "c"})", 1);
+  CHECK(created.ok());
+  CHECK(created.event == "create");
+  CHECK(created.workflow == "incident");
+
+  const auto refused = store.apply(
+      R"({"ticket": "I1", "at": "2026-03-02T09:05:00Z", "transition": "close", "actor": "sam", "roles": ["service_desk"]})", 2);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.result.code == itsm::errc::not_allowed_from_state);
+  json expected = itsm::to_json(refused.result);
+  expected["ticket"] = "I1";
+  expected["line"] = 2;
+  expected["workflow"] = "incident";
+  expected["event"] = "transition close";
+  CHECK(itsm::to_json(refused) == expected);
+  CHECK(expected["state"] == "new");
+
+  const auto garbage = store.apply("{nope", 3);
+  CHECK(garbage.result.code == itsm::errc::parse_error);
+  CHECK(itsm::to_json(garbage) ==
+        json{{"ticket", nullptr}, {"line", 3}, {"code", "parse_error"}, {"message", "event: not a JSON object"}});
+
+  CHECK(store.apply(R"({"ticket": "I1", "at": "2026-03-02T09:06:00Z", "transition": "start", "colour": 1})", 4)
+            .result.message == "event: unknown key 'colour'");
+  CHECK(store.apply(R"({"ticket": "I1", "at": "2026-03-02T09:06:00", "transition": "start"})", 5).result.message ==
+        "event.at: '2026-03-02T09:06:00' has no offset (add Z or +HH:MM)");
+  CHECK(store.apply(R"({"ticket": "I2", "at": "2026-03-02T09:06:00Z", "transition": "start"})", 6).result.code ==
+        itsm::errc::not_found);
+
+  CHECK(store.counts().events == 6);
+  CHECK(store.counts().applied == 1);
+  CHECK(store.counts().refused == 5);
+  REQUIRE(store.refusals().size() == 5);
+  CHECK(store.refusals().front().line == 2);
+  CHECK(store.last_event_time() == *itsm::parse_utc("2026-03-02T09:00:00Z"));
+  REQUIRE(store.find("I1") != nullptr);
+  CHECK(store.find("I1")->state() == "new");
+}
+
+TEST_CASE("event store: added workflows and a moved store keep working") {
+  itsm::event_store store;
+  auto wf = itsm::workflow::from_json(R"({"name": "tiny", "version": 1,
+    "states": [{"id": "a", "category": "new", "initial": true}, {"id": "b", "category": "closed", "terminal": true}],
+    "transitions": [{"id": "go", "from": ["a"], "to": "b"}]})");
+  REQUIRE(wf);
+  CHECK(store.apply(R"({"ticket": "T", "workflow": "tiny", "at": "2026-03-02T09:00:00Z", "create": true})", 1)
+            .result.code == itsm::errc::not_found);
+  store.add_workflow(*wf);
+  REQUIRE(store.find_workflow("tiny") != nullptr);
+  CHECK(store.apply(R"({"ticket": "T", "workflow": "tiny", "at": "2026-03-02T09:00:00Z", "create": true})", 2).ok());
+  itsm::event_store moved = std::move(store);
+  CHECK(moved.apply(R"({"ticket": "T", "at": "2026-03-02T09:01:00Z", "transition": "go"})", 3).ok());
+  CHECK(moved.find("T")->state() == "b");
+}
+
+TEST_CASE("reports and audits over disjoint parts of a log merge into those of the whole") {
+  const auto log = synthetic_log(7, 400, 60);
+  itsm::event_store whole;
+  for (std::size_t i = 0; i < log.size(); ++i) (void)whole.apply(log[i], i + 1);
+  REQUIRE(whole.counts().refused > 10);
+  const auto now = whole.last_event_time();
+  const auto& policy = itsm::sla_policy::builtin();
+  const auto report = itsm::make_report(whole, policy, now);
+  const auto audit = itsm::make_audit(whole, policy, now);
+  // The log exercises every part of both (so the comparison below compares something).
+  const json r = report.to_json();
+  CHECK(r["tickets"] == 460);
+  CHECK_FALSE(r["backlog"].empty());
+  CHECK_FALSE(r["time_in_state"].empty());
+  CHECK_FALSE(r["changes"].empty());
+  CHECK_FALSE(r["top_refusals"].empty());
+  std::set<std::string> rules;
+  for (const auto& f : audit.findings()) rules.insert(f.rule);
+  CHECK(rules == std::set<std::string>{"disallowed_transition", "missing_resolution_code", "segregation_of_duties",
+                                       "unescalated_breach"});
+
+  for (const std::size_t parts : {2u, 3u, 7u}) {
+    // Split by ticket (lines naming no ticket go to the first part), keeping line numbers.
+    std::vector<itsm::event_store> stores(parts);
+    for (std::size_t i = 0; i < log.size(); ++i) {
+      const std::string id = ticket_of(log[i]);
+      (void)stores[std::hash<std::string>{}(id) % parts].apply(log[i], i + 1);
+    }
+    auto merged_report = itsm::make_report(stores[0], policy, now);
+    auto merged_audit = itsm::make_audit(stores[0], policy, now);
+    for (std::size_t p = parts; p-- > 1;) {  // in reverse, so the order of merging differs from the split
+      REQUIRE(merged_report.merge(itsm::make_report(stores[p], policy, now)));
+      REQUIRE(merged_audit.merge(itsm::make_audit(stores[p], policy, now)));
+    }
+    INFO(parts << " parts");
+    CHECK(merged_report.to_json().dump() == report.to_json().dump());
+    CHECK(merged_audit.to_json().dump() == audit.to_json().dump());
+    for (auto format : {itsm::report_format::table, itsm::report_format::markdown, itsm::report_format::csv}) {
+      CHECK(merged_report.render(format) == report.render(format));
+      CHECK(merged_audit.render(format) == audit.render(format));
+    }
+  }
+}
+
+TEST_CASE("a merge of reports measured differently is refused and changes nothing") {
+  itsm::event_store store;
+  (void)store.apply(R"({"ticket": "I1", "workflow": "incident", "at": "2026-03-02T09:00:00Z", "create": true,
+                        "fields": {"impact": 1, "urgency": 1}})", 1);
+  const auto t0 = *itsm::parse_utc("2026-03-03T00:00:00Z");
+  auto report = itsm::make_report(store, itsm::sla_policy::builtin(), t0);
+  const auto before = report.to_json();
+  auto other_time = report.merge(itsm::make_report(store, itsm::sla_policy::builtin(), t0 + std::chrono::hours(1)));
+  REQUIRE_FALSE(other_time);
+  CHECK(other_time.error_value().code == itsm::errc::invalid_argument);
+  auto other_policy = itsm::sla_policy::from_json(json{{"targets", json::object()}});
+  REQUIRE(other_policy);
+  CHECK_FALSE(report.merge(itsm::make_report(store, *other_policy, t0)));
+  CHECK(report.to_json() == before);
+  auto audit = itsm::make_audit(store, itsm::sla_policy::builtin(), t0);
+  CHECK_FALSE(audit.merge(itsm::make_audit(store, itsm::sla_policy::builtin(), t0 + std::chrono::hours(1))));
+}
+
+TEST_CASE("sla policies: every target is checked, errors name the field") {
+  using itsm::sla_policy;
+  CHECK(sla_policy::from_json(json::array()).error_value().message == "policy: expected an object");
+  CHECK(sla_policy::from_json(json{{"colour", 1}}).error_value().message ==
+        "policy: unknown key 'colour' (allowed: calendar, targets, description)");
+  CHECK(sla_policy::from_json(json{{"targets", {{"incident", 5}}}}).error_value().message ==
+        "policy.targets.incident: expected an object");
+  const auto bad_target = sla_policy::from_json(json{{"targets", {{"incident", {{"response", {{"P1", "soon"}}}}}}}});
+  REQUIRE_FALSE(bad_target);
+  CHECK(bad_target.error_value().message.rfind("policy.targets.incident.response", 0) == 0);
+  CHECK(sla_policy::from_json(std::string_view("{nope")).error_value().code == itsm::errc::parse_error);
+  const auto& builtin = sla_policy::builtin();
+  CHECK(builtin.clocks("incident").size() == 2);
+  CHECK(builtin.clocks("problem").empty());
+  const auto utc_hours = builtin.with_calendar(json::parse(R"({"timezone": "UTC", "week": {"mon": [["09:00", "17:00"]]}})"));
+  REQUIRE(utc_hours);
+  CHECK(utc_hours->to_json()["calendar"]["timezone"] == "UTC");
+  CHECK_FALSE(builtin.with_calendar(json{{"timezone", "Mars/Olympus"}}));
+  CHECK(itsm::parse_report_format("json").value() == itsm::report_format::json);
+  CHECK(itsm::parse_report_format("xml").error_value().message ==
+        "format: 'xml' is not one of table, markdown, csv, json");
+}

@@ -100,6 +100,8 @@ struct calendar_impl {
 };
 }  // namespace detail
 
+class query_evaluator;
+
 /// `"close"` or `"open"` (the `at_close` option of the JSON and C forms); anything else is
 /// `invalid_argument` naming `field`.
 inline result<at_close_convention> parse_at_close_convention(std::string_view name,
@@ -296,7 +298,15 @@ class calendar {
     });
   }
 
-  /// Internal: instants parsed with this calendar's zone (used by the query reader).
+ private:
+  friend class query_evaluator;
+
+  explicit calendar(detail::calendar_spec spec)
+      : impl_(std::make_shared<const detail::calendar_impl>(std::move(spec))) {}
+
+  // An instant from RFC 3339 text, a wall time read in this calendar's zone. Throws a
+  // detail::failure: parse_time wraps it in a result, and the query reader (query_evaluator,
+  // a friend for this alone) reads many instants a line and answers the line's first failure.
   std::int64_t parse_instant(std::string_view text, const std::string& field) const {
     const auto tt = detail::parse_text_time(text, field);
     if (tt.has_offset) return tt.seconds;
@@ -308,10 +318,6 @@ class calendar {
     }
     return m.first;
   }
-
- private:
-  explicit calendar(detail::calendar_spec spec)
-      : impl_(std::make_shared<const detail::calendar_impl>(std::move(spec))) {}
 
   /// The supported instants, computed by the compiler: every call checks its instants, and
   /// in a shared library (the C ABI) the calendar arithmetic would otherwise run each time.

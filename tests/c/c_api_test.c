@@ -1,4 +1,5 @@
 /* The C ABI from C: every function, good and bad input. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,16 @@ static void test_errors(void) {
   CHECK(strcmp(itsm_strerror(ITSM_OK), "no error") == 0);
   CHECK(strcmp(itsm_strerror(ITSM_EINVAL), "invalid argument") == 0);
   CHECK(strcmp(itsm_strerror(12345), "unknown error code") == 0);
+  CHECK(strcmp(itsm_strerror(1), "unknown error code") == 0);
+  CHECK(strcmp(itsm_strerror(ITSM_ELIMIT - 1), "unknown error code") == 0);
+  CHECK(strcmp(itsm_strerror(INT_MIN), "unknown error code") == 0);
+  CHECK(strcmp(itsm_strerror(ITSM_ENOT_ALLOWED), "transition not allowed from the current state") == 0);
+  {
+    int code;
+    for (code = ITSM_ELIMIT; code <= ITSM_OK; ++code) {
+      CHECK(strcmp(itsm_strerror(code), "unknown error code") != 0);
+    }
+  }
 }
 
 static void test_calendar(void) {

@@ -258,7 +258,8 @@ class calendar {
     return add_working_days(std::chrono::floor<std::chrono::seconds>(t), days, options);
   }
 
-  /// The holiday dates of `year` by the calendar's rules (observed days included), sorted.
+  /// The holiday dates of `year` by the calendar's rules (observed days and every date of a
+  /// range included), sorted.
   result<std::vector<civil_date>> holidays(int year) const {
     return detail::capture<std::vector<civil_date>>([&] {
       if (year < detail::min_supported_year || year > detail::max_supported_year) {

@@ -4,10 +4,12 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core_error.hpp"
 #include "itsm/itsm.hpp"
@@ -41,7 +43,15 @@ class wall_clock {
                              std::to_string(itsm::detail::min_supported_year) + ".." +
                              std::to_string(itsm::detail::max_supported_year)};
     }
-    const auto m = zone_.resolve(local, hint_);
+    // Away from every change of offset (a day's margin) a wall time names one instant: a period
+    // seen before answers without a search.
+    for (const auto& p : seen_) {
+      const std::int64_t guess = local - p.offset;
+      if (guess >= p.begin + margin && guess < p.end - margin) return guess;
+    }
+    itsm::detail::zone_period hint{0, 0, 0};
+    const auto m = zone_.resolve(local, hint);
+    remember(hint);
     if (m.kind == itsm::detail::local_mapping::gap) {
       return itsm::error{itsm::errc::nonexistent_time, field + ": wall time '" + text(local) + "' does not exist in " +
                                                            name_ + " (it falls in a daylight-saving gap)"};
@@ -50,7 +60,14 @@ class wall_clock {
   }
 
   /// The reading of this clock at `instant`.
-  std::int64_t local(std::int64_t instant) const { return instant + zone_.offset_at(instant); }
+  std::int64_t local(std::int64_t instant) {
+    for (const auto& p : seen_) {
+      if (instant >= p.begin && instant < p.end) return instant + p.offset;
+    }
+    const auto p = zone_.period_at(instant);
+    remember(p);
+    return instant + p.offset;
+  }
 
  private:
   // Far outside the supported years the seconds themselves: a date would not say more.
@@ -60,9 +77,22 @@ class wall_clock {
     return itsm::detail::format_with_offset(local, 0).substr(0, 19);
   }
 
+  void remember(const itsm::detail::zone_period& p) {
+    if (p.begin >= p.end) return;
+    if (seen_.size() < max_seen) {
+      seen_.push_back(p);
+    } else {
+      seen_[next_++ % max_seen] = p;
+    }
+  }
+
   std::string name_;
   itsm::detail::zone zone_;
-  itsm::detail::zone_period hint_{0, 0, 0};  // makes a run of nearby wall times cheap
+  // The periods of constant offset met so far (a bulk call's times fall in a few of them, each
+  // a search in the zone database otherwise), replaced in turn once there are max_seen.
+  static constexpr std::size_t max_seen = 16;
+  std::vector<itsm::detail::zone_period> seen_;
+  std::size_t next_ = 0;
 };
 
 /// One calendar operation over arrays, without the GIL: `starts` and `values` (one value, or

@@ -105,6 +105,7 @@ def test_naive_datetimes_resolve_as_the_library_reads_text_without_an_offset(zon
                 changes.append(t)
             t += dt.timedelta(hours=6)
         assert changes, f"no offset change in {zone} {year}"
+        walls, instants = [], []
         for change in changes:
             local = change.astimezone(tz).replace(tzinfo=None) - dt.timedelta(days=1)
             for k in range(4 * 24 * 3):
@@ -116,6 +117,16 @@ def test_naive_datetimes_resolve_as_the_library_reads_text_without_an_offset(zon
                     except itsm.CalendarError as exc:
                         outcomes.append(exc.reason)
                 assert outcomes[0] == outcomes[1], (zone, wall, outcomes)
+                if outcomes[0] != "nonexistent_time":
+                    walls.append(wall)
+                    instants.append(int(outcomes[0]))
+        # The bulk calls read the same wall times (datetime64) the same way, and give them back.
+        np = pytest.importorskip("numpy")
+        readings = np.array(walls, dtype="datetime64[s]")
+        reference = np.int64(instants[-1])
+        spans = cal.between_many(readings, np.array([reference]))
+        assert (reference - spans.astype(np.int64)).tolist() == instants
+        assert cal.add_many(readings, 0).tolist() == walls
 
 
 def test_where_an_instant_is_needed_naive_values_are_refused():

@@ -95,7 +95,7 @@ ITSM_API int itsm_version_number(void);
 /** Releases text the library returned through a `char **out`; NULL is accepted. */
 ITSM_API void itsm_free(void *text);
 
-/** Limits on what input can make the library do (README "Reliability"). Input beyond one is
+/** Limits on what input can make the library do (docs/reliability.md, "Limits"). Input beyond one is
  *  refused with ITSM_ELIMIT and a message naming it ("limits.json_depth = 64"); nothing changes.
  *  `size` must be sizeof(itsm_limits): the struct may grow at its end in later versions, and the
  *  library reads and writes only the members the caller's size covers. */
@@ -142,7 +142,7 @@ ITSM_API int itsm_calendar_add(const itsm_calendar *cal, int64_t start, int64_t 
 ITSM_API int itsm_calendar_between(const itsm_calendar *cal, int64_t start, int64_t end,
                                    int64_t *out);
 
-/** How at_close and dst conventions are chosen (see the README's calendar section). */
+/** How at_close and dst conventions are chosen (docs/calendars.md, "Conventions"). */
 typedef enum itsm_at_close {
   ITSM_AT_CLOSE_CLOSE = 0, /**< a deadline that lands on a closing time stays there */
   ITSM_AT_CLOSE_OPEN = 1   /**< ... moves to the next opening */
@@ -197,7 +197,7 @@ ITSM_API int itsm_calendar_to_json(const itsm_calendar *cal, char **out);
 /** An immutable SLA definition: targets per priority, business hours, start / pause / stop. */
 typedef struct itsm_sla itsm_sla;
 
-/** Loads an SLA definition from its JSON form (see the README's SLA section). */
+/** Loads an SLA definition from its JSON form (docs/sla.md, "The definition"). */
 ITSM_API int itsm_sla_from_json(itsm_sla **out, const char *json, size_t len);
 /** Releases an SLA definition; NULL is accepted. */
 ITSM_API void itsm_sla_free(itsm_sla *sla);

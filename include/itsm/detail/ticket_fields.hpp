@@ -29,6 +29,19 @@ inline const json* find_field(const json& object, const std::string& key) {
   return it == object.end() ? nullptr : &*it;
 }
 
+/// A field as it would be after a transition: the transition's own `set` wins over the
+/// caller's values, which win over the ticket's (a null found on the way means removed).
+struct fields_after {
+  const json& set;
+  const json& incoming;
+  const json& current;
+  const json* operator()(const std::string& key) const {
+    if (const auto* v = find_field(set, key)) return v;
+    if (const auto* v = find_field(incoming, key)) return v;
+    return find_field(current, key);
+  }
+};
+
 /// Impact, urgency or priority: an integer >= 1, or text starting with one ("2", "2 - High",
 /// "P2"). Returns 0 when the value is none of these.
 inline int parse_level(const json& v) {

@@ -51,7 +51,7 @@ struct sla_definition {
   reopen_policy on_reopen = reopen_policy::resume;
   std::vector<int> warnings;  ///< thresholds in percent, ascending, e.g. {50, 75, 90}
 
-  /// Loads the JSON form (see README "SLA clocks"); errors name the field.
+  /// Loads the JSON form (docs/sla.md, "The definition"); errors name the field.
   static result<sla_definition> from_json(const nlohmann::json& j, const std::string& field = "sla");
   static result<sla_definition> from_json(std::string_view text);
   static result<sla_definition> from_json(const char* text) {

@@ -1,4 +1,4 @@
-// Table-driven tests of the calendar rules of the design page (docs: README "Business time").
+// Table-driven tests of the calendar rules (docs/calendars.md, "Business time").
 // Each row: a calendar, a query, the expected answer, and why.
 
 #include <fstream>

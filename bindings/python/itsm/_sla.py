@@ -14,9 +14,9 @@ from ._values import json_text
 
 @_dataclasses.dataclass(frozen=True)
 class SLAStatus:
-    """One SLA clock at a given time (docs/sla.md says what each member means). Its times are
-    aware datetimes in the zone of the SLA's calendar (UTC for an SLA without one), as calendar
-    results are."""
+    """One SLA clock at a given time (docs/sla.md, "Evaluation", gives each member's meaning).
+    Its times are aware datetimes in the zone of the SLA's calendar (UTC for an SLA without one),
+    as calendar results are."""
     status: str                       #: not_started, running, paused, met, breached, breached_met, cancelled
     priority: str
     target: _dt.timedelta

@@ -1,5 +1,5 @@
 #pragma once
-// The calendar's JSON form (design page "Calendar object"), parsed strictly: an unknown key, a
+// The calendar's JSON form (docs/calendars.md, "The calendar object"), parsed strictly: an unknown key, a
 // bad time, overlapping intervals or an unknown zone is an error that names the field.
 
 #include <string>

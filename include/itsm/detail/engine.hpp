@@ -1,6 +1,6 @@
 #pragma once
 // Business-time operations on one compiled timeline, with pauses and the at_close convention
-// (design page "Business time"). Raw operations see the calendar's working instants W; the
+// (docs/calendars.md, "Business time"). Raw operations see the calendar's working instants W; the
 // pause-aware ones see W minus the pauses, where a pause start is a closing.
 
 #include <algorithm>

@@ -61,6 +61,11 @@ class Calendar:
         """The canonical JSON form as a dict."""
         return _json.loads(self._core.to_json())
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Pickles as the canonical JSON form; unpickling loads it again (the library's only way to
+        make a calendar, and a cheap one: it compiles nothing until asked)."""
+        return (Calendar.from_json, (self._core.to_json(),))
+
     def __repr__(self) -> str:
         spec = self.to_json()
         days = " ".join(d for d in _DAYS if spec["week"].get(d)) or "never"

@@ -205,6 +205,12 @@ PYBIND11_MODULE(_itsm, m) {
       .def_property_readonly("name", [](const py_workflow& w) { return w.ptr->name(); })
       .def_property_readonly("version", [](const py_workflow& w) { return w.ptr->version(); })
       .def("to_json", [](const py_workflow& w) { return w.ptr->to_json().dump(); })
+      // The library's own built-in of that name (one shared object), not a definition loaded under its name.
+      .def_property_readonly("is_builtin",
+                             [](const py_workflow& w) {
+                               const auto b = itsm::builtin_workflow(w.ptr->name());
+                               return b && *b == w.ptr;
+                             })
       .def("to_dot", [](const py_workflow& w, const std::string& current) { return w.ptr->to_dot(current); })
       .def("warnings", [](const py_workflow& w) {
         std::vector<std::pair<std::string, std::string>> out;

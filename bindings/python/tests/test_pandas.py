@@ -4,8 +4,6 @@ name; times tz-aware in the calendar's zone, spans as timedelta64), NaT in givin
 row only, budgets one for all or per row, at numpy speed, with no Python loop per row. The pandas
 examples of docs/python.md run here too."""
 import datetime as dt
-import os
-import re
 import subprocess
 import sys
 import time
@@ -14,13 +12,13 @@ import zoneinfo
 import pytest
 
 import itsm
+from doc_blocks import python_blocks, run_block
 
 np = pytest.importorskip("numpy")
 pd = pytest.importorskip("pandas")
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 WEEK = {d: [["08:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
-DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "docs", "python.md")
 
 
 @pytest.fixture
@@ -198,17 +196,6 @@ def test_the_package_does_not_import_pandas():
     assert done.returncode == 0, done.stderr
 
 
-def docs_pandas_blocks():
-    with open(DOCS, encoding="utf-8") as f:
-        text = f.read()
-    section = re.search(r"^## pandas\n(.*?)(?=^## )", text, re.S | re.M)
-    assert section, "docs/python.md has no '## pandas' section"
-    blocks = re.findall(r"^```python\n(.*?)^```", section.group(1), re.S | re.M)
-    assert blocks, "the pandas section of docs/python.md has no python block"
-    return blocks
-
-
-@pytest.mark.parametrize("index", range(len(docs_pandas_blocks())))
+@pytest.mark.parametrize("index", range(len(python_blocks("pandas"))))
 def test_the_pandas_examples_of_the_docs_run(index):
-    # Each block checks what it shows with asserts.
-    exec(compile(docs_pandas_blocks()[index], f"docs/python.md pandas block {index}", "exec"), {})
+    run_block("pandas", index)

@@ -42,8 +42,9 @@ def time_seconds(np: Any, value: Any, name: str) -> Tuple[Any, bool]:
     if not isinstance(array, pd.arrays.DatetimeArray):
         raise TypeError(f"{name}: expected datetimes (a datetime64 Series or a DatetimeIndex, naive or tz-aware), "
                         f"got dtype {value.dtype}; pandas.to_datetime converts text")
-    ns = np.asarray(array.asi8).view("datetime64[ns]")  # UTC for tz-aware values, wall times for naive ones
-    return ns.astype("datetime64[s]").view(np.int64), array.tz is None
+    unit = getattr(array, "unit", "ns")  # pandas 2 has other units than nanoseconds
+    ticks = np.asarray(array.asi8).view(f"datetime64[{unit}]")  # UTC for tz-aware values, wall times for naive
+    return ticks.astype("datetime64[s]").view(np.int64), array.tz is None
 
 
 def duration_seconds(np: Any, value: Any, name: str) -> Any:
@@ -67,17 +68,18 @@ def check_rows(rows: Any, value: Any, name: str, n: int) -> None:
                          f"{name}.reindex(starts.index))")
 
 
-def result_zone(zone: ResultZone, offset_at: Any) -> _dt.tzinfo:
-    """The tzinfo pandas results carry: the calendar's zone, as `ResultZone` gives it for one
-    datetime (a `zoneinfo.ZoneInfo` for an IANA name, fixed offsets and UTC as `datetime.timezone`)."""
+def result_zone(zone: ResultZone, offset_at: Any) -> Any:
+    """The zone pandas results carry: the calendar's, as `ResultZone` gives it for one datetime
+    (a `zoneinfo.ZoneInfo` for an IANA name, UTC and fixed offsets as `datetime.timezone`); a
+    name Python's zone data lacks goes to pandas by name."""
     if zone.name == "UTC":
         return _dt.timezone.utc
-    if zone._zone is not None:
-        return zone._zone
-    return _dt.timezone(_dt.timedelta(seconds=offset_at(0)))
+    if zone.name.startswith(("+", "-")):
+        return _dt.timezone(_dt.timedelta(seconds=offset_at(0)))
+    return zone._zone if zone._zone is not None else zone.name
 
 
-def times(np: Any, seconds: Any, like: Any, tz: _dt.tzinfo) -> Any:
+def times(np: Any, seconds: Any, like: Any, tz: Any) -> Any:
     """Instants (int64 epoch seconds, NaT's int64 for missing rows) as `like` is: a Series with
     its index and name, or a DatetimeIndex; tz-aware in `tz`."""
     pd = _sys.modules["pandas"]

@@ -199,3 +199,13 @@ def test_the_package_does_not_import_pandas():
 @pytest.mark.parametrize("index", range(len(python_blocks("pandas"))))
 def test_the_pandas_examples_of_the_docs_run(index):
     run_block("pandas", index)
+
+
+def test_fixed_offset_and_utc_calendars_and_empty_rows():
+    india = itsm.Calendar.from_json({"timezone": "+05:30", "week": {"mon": [["09:00", "17:00"]]}})
+    due = india.add_many(pd.Series(pd.to_datetime(["2026-01-05 16:30"])), 3600)
+    assert due[0] == pd.Timestamp("2026-01-12 09:30+05:30") and due[0].utcoffset() == dt.timedelta(hours=5.5)
+    utc = itsm.Calendar.from_json({"week": {"mon": [["09:00", "17:00"]]}})
+    assert str(utc.next_close_many(pd.DatetimeIndex(["2026-01-05 10:00"])).tz) == "UTC"
+    empty = pd.Series(pd.to_datetime([]), dtype="datetime64[ns]")
+    assert len(india.add_many(empty, 60)) == 0 and str(india.between_many(empty, empty).dtype) == "timedelta64[ns]"

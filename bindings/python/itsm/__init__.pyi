@@ -4,8 +4,8 @@
 import dataclasses
 import datetime as _dt
 import os
-from typing import (Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, TypeVar, Union,
-                    overload)
+from typing import (Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Protocol, Sequence, Tuple, TypeVar,
+                    Union, overload)
 
 import numpy as np
 import numpy.typing as npt
@@ -42,8 +42,17 @@ _Time = Union[_dt.datetime, str, np.datetime64]
 _Seconds = Union[_dt.timedelta, int, np.integer[Any], np.timedelta64]
 _Pauses = Optional[Sequence[Tuple[_Time, _Time]]]
 _IntArray = npt.NDArray[np.integer[Any]]
-_Deltas = Union[_Seconds, Sequence[_Seconds], npt.NDArray[np.timedelta64], _IntArray]
-_Ends = Union[_Time, Sequence[_Time], npt.NDArray[np.datetime64], _IntArray]
+
+class _Pandas(Protocol):
+    """A pandas Series or DatetimeIndex / TimedeltaIndex (pandas is optional and has no stubs
+    here, so its values are typed by what the package reads of them)."""
+    @property
+    def dtype(self) -> Any: ...
+    @property
+    def array(self) -> Any: ...
+
+_Deltas = Union[_Seconds, Sequence[_Seconds], npt.NDArray[np.timedelta64], _IntArray, _Pandas]
+_Ends = Union[_Time, Sequence[_Time], npt.NDArray[np.datetime64], _IntArray, _Pandas]
 
 class Calendar:
     @classmethod
@@ -61,7 +70,8 @@ class Calendar:
     def add_working_days(self, t: _Time, days: int, pauses: _Pauses = ..., at_close: str = ...,
                          dst: str = ...) -> _dt.datetime: ...
     def holidays(self, year: int) -> List[_dt.date]: ...
-    # datetime64 in: datetime64 out (wall clock); int64 epoch seconds in: out; a sequence in: aware datetimes.
+    # datetime64 in: datetime64 out (wall clock); int64 epoch seconds in: out; a sequence in: aware datetimes;
+    # pandas in: the same kind (Series, DatetimeIndex) of tz-aware times.
     @overload
     def add_many(self, starts: npt.NDArray[np.datetime64], deltas: _Deltas, at_close: str = ...,
                  dst: str = ...) -> npt.NDArray[np.datetime64]: ...
@@ -72,11 +82,33 @@ class Calendar:
     def add_many(self, starts: Sequence[_Time], deltas: _Deltas, at_close: str = ...,
                  dst: str = ...) -> List[_dt.datetime]: ...
     @overload
+    def add_many(self, starts: _Pandas, deltas: _Deltas, at_close: str = ..., dst: str = ...) -> Any: ...
+    @overload
     def between_many(self, starts: Union[npt.NDArray[np.datetime64], _IntArray], ends: _Ends, at_close: str = ...,
                      dst: str = ...) -> npt.NDArray[np.timedelta64]: ...
     @overload
     def between_many(self, starts: Sequence[_Time], ends: _Ends, at_close: str = ...,
                      dst: str = ...) -> List[_dt.timedelta]: ...
+    @overload
+    def between_many(self, starts: _Pandas, ends: _Ends, at_close: str = ..., dst: str = ...) -> Any: ...
+    @overload
+    def next_open_many(self, times: npt.NDArray[np.datetime64], at_close: str = ...,
+                       dst: str = ...) -> npt.NDArray[np.datetime64]: ...
+    @overload
+    def next_open_many(self, times: _IntArray, at_close: str = ..., dst: str = ...) -> npt.NDArray[np.int64]: ...
+    @overload
+    def next_open_many(self, times: Sequence[_Time], at_close: str = ..., dst: str = ...) -> List[_dt.datetime]: ...
+    @overload
+    def next_open_many(self, times: _Pandas, at_close: str = ..., dst: str = ...) -> Any: ...
+    @overload
+    def next_close_many(self, times: npt.NDArray[np.datetime64], at_close: str = ...,
+                        dst: str = ...) -> npt.NDArray[np.datetime64]: ...
+    @overload
+    def next_close_many(self, times: _IntArray, at_close: str = ..., dst: str = ...) -> npt.NDArray[np.int64]: ...
+    @overload
+    def next_close_many(self, times: Sequence[_Time], at_close: str = ..., dst: str = ...) -> List[_dt.datetime]: ...
+    @overload
+    def next_close_many(self, times: _Pandas, at_close: str = ..., dst: str = ...) -> Any: ...
 
 @dataclasses.dataclass(frozen=True)
 class SLAStatus:
@@ -226,7 +258,7 @@ _Policy = Union[None, str, _Json]
 _Events = Union[str, os.PathLike[str], Iterable[Union[str, _Json]]]
 
 class EventStore:
-    def __init__(self, workflows: Iterable[Workflow] = ...) -> None: ...
+    def __init__(self, workflows: Iterable[Workflow] = ..., picklable: bool = ...) -> None: ...
     def add_workflow(self, workflow: Workflow) -> None: ...
     def use_schedule(self, schedule: Union[_Json, str]) -> None: ...
     def apply(self, event: Union[str, _Json], line: Optional[int] = ...) -> Optional[Dict[str, Any]]: ...

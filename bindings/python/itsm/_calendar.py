@@ -7,6 +7,8 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _itsm
 from ._errors import CalendarError, _call, _code, _load
+from ._frames import check_rows, duration_seconds, pandas_kind, result_zone, spans, time_seconds
+from ._frames import times as _pandas_times
 from ._time import ResultZone, calendar_instant, instant_seconds, is_datetime64
 from ._values import int_arg, seconds_arg, str_arg
 
@@ -58,6 +60,11 @@ class Calendar:
     def to_json(self) -> Dict[str, Any]:
         """The canonical JSON form as a dict."""
         return _json.loads(self._core.to_json())
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Pickles as the canonical JSON form; unpickling loads it again (the library's only way to
+        make a calendar, and a cheap one: it compiles nothing until asked)."""
+        return (Calendar.from_json, (self._core.to_json(),))
 
     def __repr__(self) -> str:
         spec = self.to_json()
@@ -139,38 +146,109 @@ class Calendar:
         """`add` over many starts in one call, in C++ without the GIL.
 
         `starts`: a numpy array of datetime64 (naive: the calendar's wall clock) or of int64 epoch
-        seconds (instants), or a sequence of what `add` takes. `deltas`: one timedelta / number of
-        seconds for all, or one per start (a numpy timedelta64 or integer array, or a sequence).
-        Returns, for datetime64 starts, datetime64[s] deadlines on the calendar's wall clock; for
-        int64 starts, int64 epoch seconds; for a sequence, a list of aware datetimes. The first
-        query that fails raises, naming its index.
+        seconds (instants), a pandas Series of datetimes or a DatetimeIndex (naive or tz-aware),
+        or a sequence of what `add` takes. `deltas`: one timedelta / number of seconds for all,
+        or one per start (a numpy timedelta64 or integer array, a pandas Series of those, or a
+        sequence). Returns, for datetime64 starts, datetime64[s] deadlines on the calendar's wall
+        clock; for int64 starts, int64 epoch seconds; for pandas starts, the same kind (a Series
+        keeps its index and name) of tz-aware times in the calendar's zone, NaT where a start or
+        delta is NaT; for a sequence, a list of aware datetimes. The first query that fails
+        raises, naming its index.
+
+            >>> import pandas as pd
+            >>> cal = itsm.Calendar.from_json({"timezone": "Europe/Berlin",
+            ...                                "week": {"mon": [["08:00", "18:00"]], "fri": [["08:00", "18:00"]]}})
+            >>> opened = pd.Series(pd.to_datetime(["2026-03-27 16:00", None]), index=["INC1", "INC2"])
+            >>> cal.add_many(opened, pd.Series(pd.to_timedelta([4, 1], unit="h"), index=opened.index))
+            INC1   2026-03-30 10:00:00+02:00
+            INC2                         NaT
+            dtype: datetime64[ns, Europe/Berlin]
         """
         at_close, dst = str_arg(at_close, "at_close"), str_arg(dst, "dst")
+        if pandas_kind(starts) is not None:
+            np = _numpy()
+            s, wall = time_seconds(np, starts, "starts")
+            d = self._pandas_seconds(np, starts, deltas, "deltas")
+            out = _call(CalendarError, self._core.add_many, s, d, at_close, dst, wall, False, True)
+            return self._pandas_times(np, out, starts)
         np = _numpy()
         if np is None:  # numpy is optional: one call per query
             values = _spread(deltas, len(starts))
             return [self.add(s, v, at_close=at_close, dst=dst) for s, v in zip(starts, values)]
         s, wall = self._instants(np, starts, "starts", many=True)
-        out = _call(CalendarError, self._core.add_many, s, self._seconds(np, deltas, "deltas"), at_close, dst, wall)
+        out = _call(CalendarError, self._core.add_many, s, self._seconds(np, deltas, "deltas"), at_close, dst, wall,
+                    wall, False)
         if isinstance(starts, np.ndarray):
             return out.astype("datetime64[s]") if wall else out
         return [self._zone.datetime(int(x)) for x in out]
 
     def between_many(self, starts: Any, ends: Any, at_close: str = "close", dst: str = "elapsed") -> Any:
-        """`between` over many pairs in one call (numpy arrays or sequences, as `add_many`; one
-        end for all, or one per start). Returns a numpy timedelta64[s] array for numpy starts, else
-        a list of timedeltas."""
+        """`between` over many pairs in one call (numpy arrays, pandas Series or DatetimeIndex, or
+        sequences, as `add_many`; one end for all, or one per start). Returns a numpy
+        timedelta64[s] array for numpy starts; for pandas starts a Series of timedelta64 (same
+        index and name) or a TimedeltaIndex, NaT where a start or end is NaT; else a list of
+        timedeltas."""
         at_close, dst = str_arg(at_close, "at_close"), str_arg(dst, "dst")
+        if pandas_kind(starts) is not None:
+            np = _numpy()
+            a, wall_a = time_seconds(np, starts, "starts")
+            if pandas_kind(ends) is not None:
+                check_rows(starts, ends, "ends", len(a))
+                b, wall_b = time_seconds(np, ends, "ends")
+            else:
+                b, wall_b = self._instants(np, ends, "ends", many=False)
+                if b.size not in (1, a.size):
+                    raise ValueError(f"ends: expected one value or one per row ({a.size}), got {b.size}")
+            out = _call(CalendarError, self._core.between_many, a, b, at_close, dst, wall_a, wall_b, True)
+            return spans(np, out, starts)
         np = _numpy()
         if np is None:
             values = _spread(ends, len(starts))
             return [self.between(a, b, at_close=at_close, dst=dst) for a, b in zip(starts, values)]
         a, wall_a = self._instants(np, starts, "starts", many=True)
         b, wall_b = self._instants(np, ends, "ends", many=False)
-        out = _call(CalendarError, self._core.between_many, a, b, at_close, dst, wall_a, wall_b)
+        out = _call(CalendarError, self._core.between_many, a, b, at_close, dst, wall_a, wall_b, False)
         if isinstance(starts, np.ndarray):
             return out.astype("timedelta64[s]")
         return [_dt.timedelta(seconds=int(x)) for x in out]
+
+    def next_open_many(self, times: Any, at_close: str = "close", dst: str = "elapsed") -> Any:
+        """`next_open` over many times in one call; arguments and results as `add_many`'s starts
+        and results."""
+        return self._step_many("next_open", times, at_close, dst)
+
+    def next_close_many(self, times: Any, at_close: str = "close", dst: str = "elapsed") -> Any:
+        """`next_close` over many times in one call; arguments and results as `add_many`'s starts
+        and results."""
+        return self._step_many("next_close", times, at_close, dst)
+
+    def _step_many(self, op: str, times: Any, at_close: Any, dst: Any) -> Any:
+        at_close, dst = str_arg(at_close, "at_close"), str_arg(dst, "dst")
+        np = _numpy()
+        if pandas_kind(times) is not None:
+            t, wall = time_seconds(np, times, "times")
+            out = _call(CalendarError, self._core.step_many, op, t, at_close, dst, wall, False, True)
+            return self._pandas_times(np, out, times)
+        if np is None:
+            return [self._step(op, t, None, at_close, dst) for t in times]
+        t, wall = self._instants(np, times, "times", many=True)
+        out = _call(CalendarError, self._core.step_many, op, t, at_close, dst, wall, wall, False)
+        if isinstance(times, np.ndarray):
+            return out.astype("datetime64[s]") if wall else out
+        return [self._zone.datetime(int(x)) for x in out]
+
+    def _pandas_seconds(self, np: Any, rows: Any, deltas: Any, name: str) -> Any:
+        """Business seconds for pandas rows: one for all, or one per row (a Series, aligned)."""
+        if pandas_kind(deltas) is not None:
+            check_rows(rows, deltas, name, len(rows))
+            return duration_seconds(np, deltas, name)
+        seconds = self._seconds(np, deltas, name)
+        if seconds.size not in (1, len(rows)):
+            raise ValueError(f"{name}: expected one value or one per row ({len(rows)}), got {seconds.size}")
+        return seconds
+
+    def _pandas_times(self, np: Any, seconds: Any, like: Any) -> Any:
+        return _pandas_times(np, seconds, like, result_zone(self._zone, self._core.offset_at))
 
     def _instants(self, np: Any, xs: Any, name: str, many: bool) -> Tuple[Any, bool]:
         """int64 values and whether they are wall times (datetime64) rather than epoch seconds."""

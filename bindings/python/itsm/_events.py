@@ -67,9 +67,13 @@ class EventStore:
         'not_allowed_from_state'
     """
 
-    def __init__(self, workflows: Iterable[Workflow] = ()):
+    def __init__(self, workflows: Iterable[Workflow] = (), picklable: bool = True):
+        """`picklable=False` saves the memory that pickling takes: the text of every line given."""
         self._core = _itsm.EventStore()
         self._line = 0
+        # For pickling, what the store was given, in order: the library has no snapshot of a store,
+        # so unpickling gives a new store the same workflows, schedules and lines.
+        self._steps: Optional[List[Tuple[str, Any]]] = [] if picklable else None
         for wf in workflows:
             self.add_workflow(wf)
 
@@ -78,12 +82,14 @@ class EventStore:
         if not isinstance(workflow, Workflow):
             raise TypeError(f"workflow: expected an itsm.Workflow, got {type(workflow).__name__}")
         self._core.add_workflow(workflow._core)
+        self._record("workflow", workflow)
 
     def use_schedule(self, schedule: Union[dict, str]) -> None:
         """Checks changes' planned windows against this change schedule from now on
         (`{"freezes": [...], "overlaps": "report" | "refuse"}`, as `itsmctl replay --schedule`)."""
         text = schedule if isinstance(schedule, str) else _json.dumps(schedule)
         _call(WorkflowError, self._core.use_schedule, text)
+        self._record("schedule", text)
 
     def apply(self, event: Union[str, dict], line: Optional[int] = None) -> Optional[Dict[str, Any]]:
         """Applies one event line (text or dict); None when it applied, else its refusal. `line`
@@ -104,12 +110,30 @@ class EventStore:
             lines.append(text)
             numbers.append(last)
             if len(lines) == _BATCH:
-                refusals += [_json.loads(r) for r in self._core.apply_lines(lines, numbers)]
+                refusals += self._apply(lines, numbers)
                 lines, numbers = [], []
         if lines:
-            refusals += [_json.loads(r) for r in self._core.apply_lines(lines, numbers)]
+            refusals += self._apply(lines, numbers)
         self._line = max(self._line, last)
         return refusals
+
+    def _apply(self, lines: List[str], numbers: List[int]) -> List[Dict[str, Any]]:
+        refusals = [_json.loads(r) for r in self._core.apply_lines(lines, numbers)]
+        self._record("lines", (lines, numbers))
+        return refusals
+
+    def _record(self, kind: str, what: Any) -> None:
+        if self._steps is not None:
+            self._steps.append((kind, what))
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Pickles as what it was given (workflows, schedules, lines); unpickling applies them to a
+        new store, which checks every line again: the library has no snapshot of a store to
+        restore from, and the lines' outcomes (refusals included) are what the store is."""
+        if self._steps is None:
+            raise TypeError("an EventStore made with picklable=False keeps no record of its lines and cannot be "
+                            "pickled")
+        return (_restore_store, (self._steps, self._line))
 
     @property
     def counts(self) -> Dict[str, int]:
@@ -151,6 +175,20 @@ class EventStore:
         return f"<itsm.EventStore {c['tickets']} tickets, {c['events']} events ({c['refused']} refused)>"
 
 
+def _restore_store(steps: List[Tuple[str, Any]], line: int) -> EventStore:
+    """Unpickles a store (see `EventStore.__reduce__`)."""
+    store = EventStore()
+    for kind, what in steps:
+        if kind == "workflow":
+            store.add_workflow(what)
+        elif kind == "schedule":
+            store.use_schedule(what)
+        else:
+            store._apply(*what)
+    store._line = line
+    return store
+
+
 def _now(now: Optional[Instant]) -> Optional[int]:
     return None if now is None else _instant_seconds(now, "now", Error)
 
@@ -159,7 +197,7 @@ def report(events: Events, policy: Policy = None, now: Optional[Instant] = None,
            workflows: Iterable[Workflow] = ()) -> Dict[str, Any]:
     """The service report of an event log (a path, or an iterable of lines or dicts): equal to
     `itsmctl report --format json` (with `--policy`, `--now`, `--workflow` as given)."""
-    store = EventStore(workflows)
+    store = EventStore(workflows, picklable=False)
     store.extend(events)
     return store.report(policy, now)
 
@@ -167,6 +205,6 @@ def report(events: Events, policy: Policy = None, now: Optional[Instant] = None,
 def audit(events: Events, policy: Policy = None, now: Optional[Instant] = None, workflows: Iterable[Workflow] = (),
           chain: Union[None, str, "_os.PathLike[str]"] = None) -> Dict[str, Any]:
     """The compliance audit of an event log: equal to `itsmctl audit --format json`."""
-    store = EventStore(workflows)
+    store = EventStore(workflows, picklable=False)
     store.extend(events)
     return store.audit(policy, now, chain)

@@ -5,7 +5,7 @@ import dataclasses as _dataclasses
 import datetime as _dt
 import json as _json
 import os as _os
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Union
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import _itsm
 from ._errors import _CODE_OF, TransitionRefused, WorkflowError, _call, _code, _load
@@ -105,6 +105,14 @@ class Workflow:
     def transitions(self) -> List[str]:
         """Transition ids in definition order (an id may leave several states)."""
         return [t["id"] for t in self.to_json()["transitions"]]
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Pickles a built-in workflow by its name (nothing to ship or check again: the other side
+        has it built already) and any other by its JSON form, which the other side checks and
+        compiles again (the library builds a workflow no other way)."""
+        if self._core.is_builtin:
+            return (Workflow.builtin, (self._core.name,))
+        return (Workflow.from_json, (self._core.to_json(),))
 
     def to_json(self) -> dict:
         """The JSON form as a dict; `Workflow.from_json(wf.to_json())` gives an equal workflow."""
@@ -340,6 +348,13 @@ class Ticket:
     def __deepcopy__(self, memo) -> "Ticket":
         return self.__copy__()
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Pickles as its workflow and its snapshot. Unpickling restores the snapshot through the
+        library, which checks it against the workflow again: the library has no unchecked way to
+        make a ticket, and the other side may run a different build. The Python-side conversion
+        of the snapshot's values is skipped (the text is the library's own)."""
+        return (_restore_ticket, (self.workflow, self._core.snapshot()))
+
     def __repr__(self) -> str:
         return f"<itsm.Ticket {self.id!r} {self._core.workflow.name}:{self.state}>"
 
@@ -354,3 +369,8 @@ def verify_history(jsonl: str) -> ChainReport:
     """Recomputes the hash chains of `export_history` output (several tickets may share it);
     raises TamperedError naming the first bad line."""
     return ChainReport(*_call(WorkflowError, _itsm.verify_history, str_arg(jsonl, "jsonl")))
+
+
+def _restore_ticket(workflow: Workflow, snapshot: str) -> Ticket:
+    """Unpickles a ticket (see `Ticket.__reduce__`)."""
+    return Ticket(_call(WorkflowError, _itsm.Ticket.restore, workflow._core, snapshot))

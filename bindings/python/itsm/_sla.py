@@ -58,15 +58,18 @@ class SLA:
         ('running', datetime.timedelta(seconds=3600), '2026-03-02T13:00:00+00:00')
     """
 
-    def __init__(self, core: "_itsm.SLA"):
+    def __init__(self, core: "_itsm.SLA", spec: str):
+        """Internal: use `from_json`."""
         self._core = core
+        self._spec = spec  # the JSON text it was loaded from: the library keeps no JSON form of an SLA
         calendar = core.calendar
         self._zone = UTC_RESULTS if calendar is None else ResultZone(calendar.timezone, calendar.offset_at)
 
     @classmethod
     def from_json(cls, spec: Union[str, Dict[str, Any]]) -> "SLA":
         """Loads the JSON form, given as text or as a dict."""
-        return cls(_load(_itsm.SLA, spec, SLAError))
+        text = spec if isinstance(spec, str) else _json.dumps(spec)
+        return cls(_load(_itsm.SLA, text, SLAError), text)
 
     @property
     def name(self) -> str:
@@ -84,6 +87,11 @@ class SLA:
         text = json_text(list(history), "history", SLAError)
         seconds = instant_seconds(now, "now", SLAError)
         return SLAStatus._from_json(_call(SLAError, self._core.evaluate_json, text, seconds), self._zone)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Pickles as the JSON text it was loaded from, loaded (and so checked) again on the other
+        side: the library has no other way to make an SLA."""
+        return (SLA.from_json, (self._spec,))
 
     def __repr__(self) -> str:
         targets = ", ".join(f"{p} {t.total_seconds() / 3600:g} h" for p, t in sorted(self._core.targets.items()))

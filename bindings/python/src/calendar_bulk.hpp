@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -95,13 +96,18 @@ class wall_clock {
   std::size_t next_ = 0;
 };
 
+/// numpy's NaT (and pandas'), as int64: the value that marks a missing row when `skip_nat` is set.
+constexpr std::int64_t not_a_time = std::numeric_limits<std::int64_t>::min();
+
 /// One calendar operation over arrays, without the GIL: `starts` and `values` (one value, or
 /// one per start) in, int64 results out. With `wall_starts` / `wall_values` those arrays hold
 /// wall times on the calendar's clock (the package's naive values), with `wall_results` the
-/// results are given as such. The first failure raises, naming its index.
+/// results are given as such. With `skip_nat` a row whose start or value is `not_a_time` is not
+/// computed and gives `not_a_time` (pandas' NaT in, NaT out); without it that is an ordinary
+/// (out of range) value. The first failure raises, naming its index.
 template <class Op>
 py::array_t<std::int64_t> bulk(const itsm::calendar& cal, const int64_array& starts, const int64_array& values,
-                               bool wall_starts, bool wall_values, bool wall_results, Op&& op) {
+                               bool wall_starts, bool wall_values, bool wall_results, bool skip_nat, Op&& op) {
   if (starts.ndim() != 1 || values.ndim() != 1) {
     raise(itsm::error{itsm::errc::invalid_argument, "expected one-dimensional arrays"});
   }
@@ -121,6 +127,10 @@ py::array_t<std::int64_t> bulk(const itsm::calendar& cal, const int64_array& sta
     wall_clock starts_clock(cal);
     wall_clock values_clock(cal);
     for (std::size_t i = 0; i < n && !failed; ++i) {
+      if (skip_nat && (s[i] == not_a_time || v[m == 1 ? 0 : i] == not_a_time)) {
+        o[i] = not_a_time;
+        continue;
+      }
       itsm::result<std::int64_t> start = wall_starts ? starts_clock.instant(s[i], false, "starts") : s[i];
       const std::int64_t raw_value = v[m == 1 ? 0 : i];
       itsm::result<std::int64_t> value = wall_values ? values_clock.instant(raw_value, false, "ends") : raw_value;

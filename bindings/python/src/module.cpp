@@ -144,21 +144,36 @@ PYBIND11_MODULE(_itsm, m) {
            })
       .def("add_many",
            [](const itsm::calendar& c, const int64_array& starts, const int64_array& seconds, const std::string& at_close,
-              const std::string& dst, bool wall) {
+              const std::string& dst, bool wall_starts, bool wall_results, bool skip_nat) {
              const auto o = options(at_close, dst, {});
-             return bulk(c, starts, seconds, wall, false, wall, [&](std::int64_t s, std::int64_t v) {
-               return seconds_of(c.add(from_epoch(s), std::chrono::seconds{v}, o));
-             });
+             return bulk(c, starts, seconds, wall_starts, false, wall_results, skip_nat,
+                         [&](std::int64_t s, std::int64_t v) {
+                           return seconds_of(c.add(from_epoch(s), std::chrono::seconds{v}, o));
+                         });
            })
       .def("between_many",
            [](const itsm::calendar& c, const int64_array& starts, const int64_array& ends, const std::string& at_close,
-              const std::string& dst, bool wall_starts, bool wall_ends) {
+              const std::string& dst, bool wall_starts, bool wall_ends, bool skip_nat) {
              const auto o = options(at_close, dst, {});
-             return bulk(c, starts, ends, wall_starts, wall_ends, false,
+             return bulk(c, starts, ends, wall_starts, wall_ends, false, skip_nat,
                          [&](std::int64_t a, std::int64_t b) -> itsm::result<std::int64_t> {
                            auto r = c.between(from_epoch(a), from_epoch(b), o);
                            if (!r) return r.error_value();
                            return r->count();
+                         });
+           })
+      // next_open / next_close over many times (`op` names which).
+      .def("step_many",
+           [](const itsm::calendar& c, const std::string& op, const int64_array& times, const std::string& at_close,
+              const std::string& dst, bool wall_times, bool wall_results, bool skip_nat) {
+             const auto o = options(at_close, dst, {});
+             const bool open = op == "next_open";
+             if (!open && op != "next_close") raise(itsm::error{itsm::errc::invalid_argument, "op: unknown '" + op + "'"});
+             int64_array unused(1);  // bulk pairs each time with a value; the steps take none
+             unused.mutable_at(0) = 0;
+             return bulk(c, times, unused, wall_times, false, wall_results, skip_nat,
+                         [&](std::int64_t t, std::int64_t) {
+                           return seconds_of(open ? c.next_open(from_epoch(t), o) : c.next_close(from_epoch(t), o));
                          });
            });
 
@@ -190,6 +205,12 @@ PYBIND11_MODULE(_itsm, m) {
       .def_property_readonly("name", [](const py_workflow& w) { return w.ptr->name(); })
       .def_property_readonly("version", [](const py_workflow& w) { return w.ptr->version(); })
       .def("to_json", [](const py_workflow& w) { return w.ptr->to_json().dump(); })
+      // The library's own built-in of that name (one shared object), not a definition loaded under its name.
+      .def_property_readonly("is_builtin",
+                             [](const py_workflow& w) {
+                               const auto b = itsm::builtin_workflow(w.ptr->name());
+                               return b && *b == w.ptr;
+                             })
       .def("to_dot", [](const py_workflow& w, const std::string& current) { return w.ptr->to_dot(current); })
       .def("warnings", [](const py_workflow& w) {
         std::vector<std::pair<std::string, std::string>> out;

@@ -29,6 +29,9 @@ def deadlines(cal: itsm.Calendar) -> None:
     assert_type(cal.add_many(epoch, 3600), npt.NDArray[np.int64])
     assert_type(cal.add_many([due, "2026-03-30T09:00:00"], [dt.timedelta(hours=1), 60]), List[dt.datetime])
     assert_type(cal.between_many([due], due), List[dt.timedelta])
+    assert_type(cal.next_open_many(starts), npt.NDArray[np.datetime64])
+    assert_type(cal.next_close_many(epoch), npt.NDArray[np.int64])
+    assert_type(cal.next_close_many([due]), List[dt.datetime])
 
 
 def clocks() -> Optional[dt.datetime]:

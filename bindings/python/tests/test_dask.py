@@ -132,6 +132,20 @@ def test_between_on_the_cluster_equals_the_pandas_call_row_for_row(client, cal, 
                                    cal.between_many(tickets["opened"], end))
 
 
+def test_two_calendars_in_one_graph_stay_apart(client, tickets):
+    """Dask names tasks by hashing their arguments: two calendars must never share results."""
+    ddf = as_dask(tickets)
+    week = itsm.Calendar.from_json({"timezone": "Europe/Berlin", "week": WEEK})
+    mornings = itsm.Calendar.from_json({"timezone": "Europe/Berlin",
+                                        "week": {d: [["08:00", "12:00"]] for d in WEEK}})
+    due_week, due_mornings = client.compute([itsm.dask.deadlines(ddf, week, start="opened", budget="budget"),
+                                             itsm.dask.deadlines(ddf, mornings, start="opened", budget="budget")],
+                                            sync=True)
+    pd.testing.assert_series_equal(due_week, week.add_many(tickets["opened"], tickets["budget"]))
+    pd.testing.assert_series_equal(due_mornings, mornings.add_many(tickets["opened"], tickets["budget"]))
+    assert (due_week != due_mornings).sum() > ROWS / 2
+
+
 def slowly(partition):
     time.sleep(0.25)
     return partition

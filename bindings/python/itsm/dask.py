@@ -74,8 +74,9 @@ def _column(data: Any, name: Any, argument: str) -> Any:
             raise KeyError(f"{argument}: the DataFrame has no column {name!r} (its columns: {list(data.columns)})")
         return data[name]
     if isinstance(data, _dd.Series):
-        if name is not None and argument == "start":
-            raise TypeError(f"start: {name!r} names a column, but the data is a Series (leave start out)")
+        if name is not None:
+            instead = "leave start out" if argument == "start" else "pass a Dask Series or one value for all rows"
+            raise TypeError(f"{argument}: {name!r} names a column, but the data is a Series ({instead})")
         return data
     raise TypeError(f"expected a Dask DataFrame or Series, got {type(data).__name__} "
                     "(dask.dataframe.from_pandas converts a pandas one)")

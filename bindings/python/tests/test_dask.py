@@ -191,6 +191,10 @@ def test_bad_arguments_are_refused_before_anything_runs(cal, tickets):
         itsm.dask.deadlines(ddf, cal, start="opened", budget=tickets["budget"])
     with pytest.raises(ValueError, match="3 partitions, the rows 8"):
         itsm.dask.between(ddf, cal, start="opened", end=ddf["resolved"].repartition(npartitions=3))
+    with pytest.raises(TypeError, match="budget: 'budget' names a column, but the data is a Series"):
+        itsm.dask.deadlines(ddf["opened"], cal, budget="budget")
+    with pytest.raises(TypeError, match="start: 'opened' names a column, but the data is a Series"):
+        itsm.dask.between(ddf["opened"], cal, start="opened", end=ddf["resolved"])
     with pytest.raises(TypeError, match="expected a Dask DataFrame or Series, got DataFrame"):
         itsm.dask.deadlines(tickets, cal, start="opened", budget=3600)
 

@@ -63,3 +63,27 @@ def test_the_sample_runs():
     run = subprocess.run([sys.executable, SAMPLE], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "PYTHONPATH": PACKAGE_DIR})
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("how", ["installed", "MYPYPATH"])
+def test_itsm_dask_is_typed(how, tmp_path):
+    """itsm.dask's stubs check without dask installed (its collections are Any) and catch a
+    wrong calendar."""
+    script = tmp_path / "dask_use.py"
+    script.write_text(textwrap.dedent('''\
+        from typing import Any
+        import itsm
+        import itsm.dask
+
+        def due(frame: Any, cal: itsm.Calendar) -> Any:
+            return itsm.dask.deadlines(frame, cal, start="opened", budget="target", at_close="close")
+
+        def spent(frame: Any, cal: itsm.Calendar) -> Any:
+            return itsm.dask.between(frame, cal, start="opened", end="resolved")
+
+        itsm.dask.deadlines(None, "Europe/Berlin", start="opened", budget=3600)
+        '''))
+    code, out = mypy(str(script), how, tmp_path)
+    assert code == 1, out
+    assert 'dask_use.py:11: error: Argument 2 to "deadlines" has incompatible type "str"; expected "Calendar"' in out
+    assert out.count("error:") == 1, out  # nothing else, in the script or the stubs

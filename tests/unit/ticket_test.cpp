@@ -387,7 +387,7 @@ TEST_CASE("audit engagement and findings: independence, report approval, the hos
   round_trips(f);
 }
 
-TEST_CASE("guards see the fields after the change and cannot change the ticket; actions run after commit") {
+TEST_CASE("guards see the fields after the change and cannot change the ticket, actions run after commit") {
   itsm::workflow_definition d;
   d.name = "hooked";
   d.guards = std::vector<std::string>{"budget_ok"};

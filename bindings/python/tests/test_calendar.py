@@ -72,10 +72,13 @@ def test_next_open_next_close_prev_close_and_working_days():
     assert "1066" in str(info.value)
 
 
-np = pytest.importorskip("numpy")
+@pytest.fixture
+def np():
+    """numpy, for the bulk calls: only the tests that take it skip without it."""
+    return pytest.importorskip("numpy")
 
 
-def test_bulk_add_and_between_match_the_scalar_calls():
+def test_bulk_add_and_between_match_the_scalar_calls(np):
     cal = itsm.Calendar.from_json(BERLIN_OFFICE)
     rng = np.random.default_rng(7)
     starts = (np.int64(1767225600) + rng.integers(0, 2 * 365 * 86400, 2000)).astype("datetime64[s]")
@@ -99,7 +102,7 @@ def test_bulk_add_and_between_match_the_scalar_calls():
     assert [d.isoformat() for d in listed] == ["2026-03-30T09:00:00+02:00"] * 2
 
 
-def test_bulk_errors_name_the_index_and_the_shape():
+def test_bulk_errors_name_the_index_and_the_shape(np):
     cal = itsm.Calendar.from_json(BERLIN_OFFICE)
     with pytest.raises(itsm.CalendarError) as info:
         cal.add_many(np.array([1767225600, -10**13], dtype=np.int64), 60)
@@ -109,7 +112,7 @@ def test_bulk_errors_name_the_index_and_the_shape():
     assert "one value or one per start" in str(info.value)
 
 
-def test_bulk_calls_release_the_gil():
+def test_bulk_calls_release_the_gil(np):
     import threading
     import time
     cal = itsm.Calendar.from_json(BERLIN_OFFICE)

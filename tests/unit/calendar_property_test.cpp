@@ -1,6 +1,8 @@
 // Properties over random calendars and instants, and agreement with a deliberately naive
-// minute-walking implementation kept here (it knows nothing of stretches or prefix sums).
+// minute-walking implementation kept here (it knows nothing of stretches or prefix sums, and
+// does its own date arithmetic: none of the library's helpers).
 
+#include <cstdio>
 #include <random>
 #include <thread>
 #include <string>
@@ -15,6 +17,47 @@ namespace {
 using itsm::sys_seconds;
 using std::chrono::seconds;
 
+// Dates as the walker counts them: days since 1970-01-01 (a Thursday), proleptic Gregorian,
+// by walking years and months one at a time.
+namespace dates {
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+bool leap(std::int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int days_in_month(std::int64_t year, int month) {
+  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return days[month - 1] + (month == 2 && leap(year) ? 1 : 0);
+}
+
+std::int64_t days_from_civil(std::int64_t year, int month, int day) {
+  std::int64_t n = 0;
+  for (std::int64_t y = 1970; y < year; ++y) n += leap(y) ? 366 : 365;
+  for (std::int64_t y = year; y < 1970; ++y) n -= leap(y) ? 366 : 365;
+  for (int m = 1; m < month; ++m) n += days_in_month(year, m);
+  return n + day - 1;
+}
+
+/// Monday 0 .. Sunday 6.
+int weekday_index(std::int64_t day) { return static_cast<int>(day - 7 * floor_div(day + 3, 7) + 3); }
+
+std::string format_date(std::int64_t day) {
+  std::int64_t year = 1970;
+  while (day < 0) day += leap(--year) ? 366 : 365;
+  while (day >= (leap(year) ? 366 : 365)) day -= leap(year++) ? 366 : 365;
+  int month = 1;
+  while (day >= days_in_month(year, month)) day -= days_in_month(year, month++);
+  char text[48];
+  std::snprintf(text, sizeof text, "%04lld-%02d-%02lld", static_cast<long long>(year), month,
+                static_cast<long long>(day + 1));
+  return text;
+}
+
+}  // namespace dates
+
 struct naive_interval {
   int open_min, close_min;  // close may exceed 1440 (overnight)
 };
@@ -28,11 +71,11 @@ struct naive_calendar {
     static const std::vector<naive_interval> none;
     for (auto h : holidays)
       if (h == d) return none;
-    return week[itsm::detail::weekday_index(d)];
+    return week[dates::weekday_index(d)];
   }
   bool working_minute(std::int64_t t) const {  // t: epoch seconds, multiple of 60
-    const std::int64_t local_min = itsm::detail::floor_div(t, 60) + offset_min;
-    const std::int64_t d = itsm::detail::floor_div(local_min, 1440);
+    const std::int64_t local_min = dates::floor_div(t, 60) + offset_min;
+    const std::int64_t d = dates::floor_div(local_min, 1440);
     for (std::int64_t dd = d - 1; dd <= d; ++dd) {
       const std::int64_t m = local_min - dd * 1440;
       for (const auto& iv : day(dd))
@@ -72,7 +115,7 @@ struct naive_calendar {
     }
     j += R"(},"holidays":[)";
     for (std::size_t i = 0; i < holidays.size(); ++i)
-      j += (i ? "," : "") + std::string("\"") + itsm::detail::format_date(holidays[i]) + "\"";
+      j += (i ? "," : "") + std::string("\"") + dates::format_date(holidays[i]) + "\"";
     return j + "]}";
   }
 };
@@ -97,7 +140,7 @@ naive_calendar random_calendar(std::mt19937_64& rng) {
     }
   }
   std::uniform_int_distribution<int> hday(0, 120);
-  const std::int64_t base = itsm::detail::days_from_civil(2026, 1, 1);
+  const std::int64_t base = dates::days_from_civil(2026, 1, 1);
   for (int i = 0; i < 6; ++i) c.holidays.push_back(base + hday(rng));
   return c;
 }
@@ -110,9 +153,21 @@ bool any_hours(const naive_calendar& c) {
 
 }  // namespace
 
+TEST_CASE("the naive walker counts dates right: known days", "[calendar][property]") {
+  CHECK(dates::days_from_civil(1970, 1, 1) == 0);
+  CHECK(dates::days_from_civil(2000, 3, 1) == 30 * 365 + 7 + 31 + 29);  // 7 leap days in 1972..1996
+  CHECK(dates::days_from_civil(1969, 12, 31) == -1);
+  CHECK(dates::weekday_index(0) == 3);                                    // a Thursday
+  CHECK(dates::weekday_index(dates::days_from_civil(2026, 3, 2)) == 0);   // a Monday
+  CHECK(dates::weekday_index(dates::days_from_civil(1969, 12, 28)) == 6); // a Sunday
+  CHECK(dates::format_date(dates::days_from_civil(2024, 2, 29)) == "2024-02-29");
+  CHECK(dates::format_date(dates::days_from_civil(2100, 3, 1) - 1) == "2100-02-28");  // not a leap year
+  CHECK(dates::format_date(-1) == "1969-12-31");
+}
+
 TEST_CASE("random calendars agree with a naive minute walker", "[calendar][property]") {
   std::mt19937_64 rng(20261128);
-  const std::int64_t t0 = itsm::detail::days_from_civil(2026, 1, 1) * 86400;
+  const std::int64_t t0 = dates::days_from_civil(2026, 1, 1) * 86400;
   std::uniform_int_distribution<std::int64_t> minute(0, 100 * 1440), budget(0, 6 * 1440);
   int checked = 0;
   for (int round = 0; round < 60; ++round) {
@@ -141,7 +196,7 @@ TEST_CASE("random calendars agree with a naive minute walker", "[calendar][prope
 
 TEST_CASE("add and between are inverse, monotonic and additive", "[calendar][property]") {
   std::mt19937_64 rng(7);
-  const std::int64_t t0 = itsm::detail::days_from_civil(2025, 1, 1) * 86400;
+  const std::int64_t t0 = dates::days_from_civil(2025, 1, 1) * 86400;
   std::uniform_int_distribution<std::int64_t> instant(0, 3LL * 365 * 86400), budget(0, 200LL * 3600);
   // One DST zone with two shifts and holidays, and one random fixed-offset calendar.
   const char* berlin = R"({"timezone":"Europe/Berlin","week":{"mon":[["08:00","12:00"],["13:00","18:00"]],

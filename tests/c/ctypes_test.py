@@ -1,7 +1,7 @@
 """The C ABI from Python's ctypes and nothing else: a calendar and a ticket driven through
 libitsm.so, errors read back, every returned text released with itsm_free.
 
-usage: ctypes_test.py PATH/TO/libitsm.so
+usage: ctypes_test.py PATH/TO/libitsm.so VERSION (the project's, from CMakeLists.txt)
 """
 import ctypes as C
 import json
@@ -35,6 +35,7 @@ def actor(name, *roles):
 P = C.c_void_p
 lib.itsm_error_last.restype = C.POINTER(Error)
 lib.itsm_version_string.restype = C.c_char_p
+lib.itsm_version_number.restype = C.c_int
 lib.itsm_free.argtypes = [P]
 lib.itsm_calendar_from_json.argtypes = [C.POINTER(P), C.c_char_p, C.c_size_t]
 lib.itsm_calendar_add.argtypes = [P, C.c_int64, C.c_int64, C.POINTER(C.c_int64)]
@@ -61,7 +62,10 @@ def take_text(p):
     return text
 
 
-check(lib.itsm_version_string().decode().count(".") == 2, "version string")
+version = sys.argv[2]
+major, minor, patch = (int(part) for part in version.split("."))
+check(lib.itsm_version_string().decode() == version, f"version string {lib.itsm_version_string()} != {version}")
+check(lib.itsm_version_number() == major * 10000 + minor * 100 + patch, f"version number {lib.itsm_version_number()}")
 
 office = json.dumps({"week": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}}).encode()
 cal = P()

@@ -1,14 +1,19 @@
 import datetime as dt
+import os
+import re
 
 import pytest
 
 import itsm
 
 OFFICE = {"week": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}}
+TOP_CMAKELISTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "CMakeLists.txt")
 
 
-def test_version_matches_the_library():
-    assert itsm.__version__.count(".") == 2
+def test_version_is_the_projects():
+    with open(TOP_CMAKELISTS, encoding="utf-8") as f:
+        declared = re.search(r"project\(itsm\s+VERSION\s+(\d+\.\d+\.\d+)", f.read()).group(1)
+    assert itsm.__version__ == declared
 
 
 def test_add_and_between_round_trip():

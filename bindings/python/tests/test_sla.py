@@ -54,6 +54,7 @@ def test_bad_definitions_and_histories_name_the_field():
     with pytest.raises(itsm.SLAError) as info:
         sla.evaluate([{"at": dt.datetime(2026, 3, 2, 10)}], at(12))
     assert "naive" in str(info.value)
-    with pytest.raises(itsm.SLAError):
+    with pytest.raises(itsm.SLAError) as info:
         sla.evaluate([{"at": at(10), "priority": "P9"}], at(12))
+    assert "history[0].priority: no target for priority 'P9' in SLA 'resolution'" in str(info.value)
     assert isinstance(info.value, itsm.Error) and isinstance(info.value, ValueError)

@@ -4,6 +4,7 @@ libitsm.so, errors read back, every returned text released with itsm_free.
 usage: ctypes_test.py PATH/TO/libitsm.so VERSION (the project's, from CMakeLists.txt)
 """
 import ctypes as C
+import hashlib
 import json
 import sys
 
@@ -48,6 +49,7 @@ lib.itsm_ticket_fire.argtypes = [P, C.c_char_p, C.POINTER(Actor), C.c_int64, C.c
 lib.itsm_ticket_state.argtypes = [P]
 lib.itsm_ticket_state.restype = C.c_char_p
 lib.itsm_ticket_snapshot.argtypes = [P, C.POINTER(C.c_void_p)]
+lib.itsm_ticket_export_history.argtypes = [P, C.POINTER(C.c_void_p)]
 lib.itsm_ticket_free.argtypes = [P]
 
 
@@ -108,6 +110,20 @@ check(lib.itsm_ticket_fire(t, b"resolve", C.byref(desk), t0 + 120,
 check(lib.itsm_ticket_state(t) == b"resolved", "state resolved")
 check(lib.itsm_ticket_fire(t, b"close", C.byref(caller), t0 + 180, None, None, None) == 0, "close")
 check(lib.itsm_ticket_state(t) == b"closed", "state closed")
+# Four records (create, start, resolve, close: refusals leave none), hash-chained. The chain is
+# recomputed here with hashlib (docs/workflows.md, "The hash chain"): each line's hash is the
+# SHA-256 of its compact JSON (keys sorted) without "hash"; "prev" is the line before's.
+exported = C.c_void_p()
+check(lib.itsm_ticket_export_history(t, C.byref(exported)) == 0, "export_history")
+prev = "0" * 64
+chain = [json.loads(line) for line in take_text(exported).splitlines()]
+check([r["seq"] for r in chain] == [1, 2, 3, 4], f"exported records {[r.get('seq') for r in chain]}")
+for record in chain:
+    digest = record.pop("hash")
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    check(record["prev"] == prev and digest == hashlib.sha256(text.encode()).hexdigest(),
+          f"hash chain at seq {record['seq']}")
+    prev = digest
 lib.itsm_ticket_free(t)
 lib.itsm_workflow_free(wf)
 

@@ -39,6 +39,23 @@ def test_bad_calendar_names_the_field():
     assert isinstance(info.value, itsm.Error)
 
 
+def test_timezone_and_the_json_form():
+    assert itsm.Calendar.from_json(OFFICE).timezone == "UTC"
+    spec = {"timezone": "Europe/Berlin", "holidays": ["--12-25", {"easter": 1}],
+            "overrides": {"2026-12-24": [["09:00", "12:00"]]}, "week": {"mon": [["08:00", "12:00"], ["13:00", "18:00"]]}}
+    cal = itsm.Calendar.from_json(spec)
+    assert cal.timezone == "Europe/Berlin"
+    # The canonical form: every weekday present, holidays as rule objects, nothing lost.
+    assert cal.to_json() == {"timezone": "Europe/Berlin", "holidays": [{"date": "--12-25"}, {"easter": 1}],
+                             "overrides": {"2026-12-24": [["09:00", "12:00"]]},
+                             "week": {"mon": [["08:00", "12:00"], ["13:00", "18:00"]], "tue": [], "wed": [], "thu": [],
+                                      "fri": [], "sat": [], "sun": []}}
+    again = itsm.Calendar.from_json(cal.to_json())
+    assert again.to_json() == cal.to_json()
+    monday_11 = dt.datetime(2026, 3, 2, 11, 0)
+    assert again.add(monday_11, dt.timedelta(hours=3)) == cal.add(monday_11, dt.timedelta(hours=3))
+
+
 def test_unknown_convention_names_the_argument():
     cal = itsm.Calendar.from_json(OFFICE)
     start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)

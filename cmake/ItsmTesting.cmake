@@ -1,3 +1,8 @@
+# ../shared (peer vectors, real logs) sits beside the checkout. Set here, before any
+# add_subdirectory, so that every directory's tests (tests/, bindings/python/) see it; tests that
+# read it skip when it is absent, and fail instead when CI is set.
+get_filename_component(ITSM_SHARED_DIR "${PROJECT_SOURCE_DIR}/../shared" ABSOLUTE)
+
 # A test that cannot run in this build (its tool was not found when configuring) is still
 # registered, so ctest's summary shows it: it prints why and reports itself skipped (exit 77,
 # SKIP_RETURN_CODE), or fails when the environment variable CI is set (to anything but "", "0"

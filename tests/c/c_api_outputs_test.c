@@ -370,7 +370,41 @@ static void test_bookings(void) {
   itsm_workflow_free(wf);
 }
 
+/* Every result code has its own description; bad actors and options are named. */
+static void test_codes_and_arguments(void) {
+  static const char *const desk_roles[] = {"service_desk"};
+  const itsm_actor no_roles = {"sam", NULL, 1, 0};
+  const itsm_actor sam = {"sam", desk_roles, 1, 0};
+  itsm_calc_options opts = ITSM_CALC_OPTIONS_INIT;
+  itsm_calendar *cal = NULL;
+  itsm_workflow *wf = NULL;
+  itsm_ticket *t = NULL;
+  int64_t out = 0;
+  int code, other;
+
+  for (code = ITSM_ELIMIT; code <= ITSM_OK; ++code) {
+    CHECK(itsm_strerror(code) != NULL && itsm_strerror(code)[0] != '\0');
+    CHECK(strcmp(itsm_strerror(code), itsm_strerror(12345)) != 0);
+    for (other = ITSM_ELIMIT; other < code; ++other) CHECK(strcmp(itsm_strerror(code), itsm_strerror(other)) != 0);
+  }
+  CHECK(itsm_workflow_builtin(&wf, "incident") == ITSM_OK);
+  CHECK(itsm_ticket_create(&t, wf, "INC1", &sam, t0, NULL) == ITSM_OK);
+  REFUSED(t, ITSM_ENULL, itsm_ticket_fire(t, "start", &no_roles, t0 + 60, NULL, NULL, NULL));
+  CHECK(strcmp(saved_message, "who->roles: NULL with role_count 1") == 0);
+  {
+    const char *office = "{\"week\": {\"mon\": [[\"09:00\", \"17:00\"]]}}";
+    CHECK(itsm_calendar_from_json(&cal, office, strlen(office)) == ITSM_OK);
+  }
+  opts.at_close = 2;
+  CHECK(itsm_calendar_add_ex(cal, t0, 60, &opts, &out) == ITSM_EINVAL);
+  CHECK(CONTAINS(itsm_error_last()->message, "opts->at_close: 2 is not ITSM_AT_CLOSE_CLOSE or ITSM_AT_CLOSE_OPEN"));
+  itsm_calendar_free(cal);
+  itsm_ticket_free(t);
+  itsm_workflow_free(wf);
+}
+
 int main(void) {
+  test_codes_and_arguments();
   test_reject();
   test_calendar_texts();
   test_workflow_texts();

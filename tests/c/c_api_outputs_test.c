@@ -403,7 +403,173 @@ static void test_codes_and_arguments(void) {
   itsm_workflow_free(wf);
 }
 
+/* Every function given NULL for a required pointer answers ITSM_ENULL, and given a live handle of
+ * another kind answers ITSM_EINVAL naming the argument ("not a live ..."); nothing crashes. */
+#define NULL_ARG(call) CHECK((call) == ITSM_ENULL)
+#define FOREIGN(call, arg)                                       \
+  do {                                                           \
+    CHECK((call) == ITSM_EINVAL);                                \
+    CHECK(CONTAINS(itsm_error_last()->message, arg ": not a live")); \
+  } while (0)
+
+static int allow_all(void *payload, const itsm_guard_call *call, char *reason, size_t size) {
+  (void)payload, (void)call, (void)reason, (void)size;
+  return 0;
+}
+
+static int no_op(void *payload, const itsm_ticket *ticket, const char *record) {
+  (void)payload, (void)ticket, (void)record;
+  return 0;
+}
+
+static void test_null_and_foreign_arguments(void) {
+  static const char *const desk_roles[] = {"service_desk"};
+  const itsm_actor sam = {"sam", desk_roles, 1, 0};
+  const char *office = "{\"week\": {\"mon\": [[\"09:00\", \"17:00\"]]}}";
+  const char *resolution = "{\"targets\": {\"P1\": 3600}, \"stop\": {\"categories\": [\"resolved\"]}}";
+  const char *history = "[{\"at\": \"2026-03-02T10:00:00Z\", \"priority\": \"P1\"}]";
+  itsm_calendar *cal = NULL;
+  itsm_sla *sla = NULL;
+  itsm_workflow *wf = NULL;
+  itsm_ticket *t = NULL, *copy = NULL;
+  itsm_hooks *hooks = NULL;
+  itsm_change_schedule *schedule = NULL;
+  itsm_actor_handle *who = NULL;
+  /* Out arguments of calls that must fail: each stays NULL. */
+  itsm_calendar *other_cal = NULL;
+  itsm_sla *other_sla = NULL;
+  itsm_workflow *other_wf = NULL;
+  itsm_change_schedule *other_schedule = NULL;
+  itsm_sla_result clock;
+  int64_t out = 0;
+  int32_t days[4];
+  size_t n = 0;
+  char *text = NULL;
+  char *snap = NULL;
+  /* Handles of the wrong kind: each function below is handed one of these. */
+  itsm_calendar *not_cal;
+  itsm_sla *not_sla;
+  itsm_workflow *not_wf;
+  itsm_ticket *not_ticket;
+  itsm_hooks *not_hooks;
+  itsm_change_schedule *not_schedule;
+  itsm_actor_handle *not_actor;
+
+  CHECK(itsm_calendar_from_json(&cal, office, strlen(office)) == ITSM_OK);
+  CHECK(itsm_sla_from_json(&sla, resolution, strlen(resolution)) == ITSM_OK);
+  CHECK(itsm_workflow_builtin(&wf, "incident") == ITSM_OK);
+  CHECK(itsm_ticket_create(&t, wf, "INC1", &sam, t0, NULL) == ITSM_OK);
+  CHECK(itsm_hooks_new(&hooks) == ITSM_OK);
+  CHECK(itsm_change_schedule_from_json(&schedule, "{\"freezes\": []}", 15) == ITSM_OK);
+  CHECK(itsm_actor_new(&who, &sam) == ITSM_OK);
+  snap = snapshot_of(t);
+  not_cal = (itsm_calendar *)(void *)wf;
+  not_sla = (itsm_sla *)(void *)wf;
+  not_wf = (itsm_workflow *)(void *)cal;
+  not_ticket = (itsm_ticket *)(void *)wf;
+  not_hooks = (itsm_hooks *)(void *)wf;
+  not_schedule = (itsm_change_schedule *)(void *)wf;
+  not_actor = (itsm_actor_handle *)(void *)wf;
+
+  /* Calendars */
+  NULL_ARG(itsm_calendar_from_json(NULL, office, strlen(office)));
+  NULL_ARG(itsm_calendar_from_json(&other_cal, NULL, 0));
+  NULL_ARG(itsm_calendar_add(cal, t0, 60, NULL));
+  NULL_ARG(itsm_calendar_between(NULL, t0, t0, &out));
+  FOREIGN(itsm_calendar_add(not_cal, t0, 60, &out), "cal");
+  FOREIGN(itsm_calendar_between_ex(not_cal, t0, t0, NULL, &out), "cal");
+  FOREIGN(itsm_calendar_next_open(not_cal, t0, NULL, &out), "cal");
+  FOREIGN(itsm_calendar_holidays(not_cal, 2026, days, 4, &n), "cal");
+  NULL_ARG(itsm_calendar_holidays(cal, 2026, days, 4, NULL));
+  FOREIGN(itsm_calendar_to_json(not_cal, &text), "cal");
+  itsm_calendar_free(not_cal); /* not a calendar: ignored */
+  /* SLA definitions */
+  NULL_ARG(itsm_sla_from_json(NULL, resolution, strlen(resolution)));
+  NULL_ARG(itsm_sla_from_json(&other_sla, NULL, 0));
+  FOREIGN(itsm_sla_evaluate_json(not_sla, history, strlen(history), t0, &text), "sla");
+  NULL_ARG(itsm_sla_evaluate_json(sla, NULL, 0, t0, &text));
+  NULL_ARG(itsm_sla_evaluate_json(sla, history, strlen(history), t0, NULL));
+  itsm_sla_free(not_sla);
+  /* Workflows */
+  NULL_ARG(itsm_workflow_from_json(NULL, "{}", 2));
+  NULL_ARG(itsm_workflow_builtin(NULL, "incident"));
+  NULL_ARG(itsm_workflow_builtin(&other_wf, NULL));
+  NULL_ARG(itsm_workflow_validate(NULL, 0, &text));
+  NULL_ARG(itsm_workflow_validate("{}", 2, NULL));
+  CHECK(itsm_workflow_name(not_wf) == NULL && itsm_error_last()->code == ITSM_EINVAL);
+  FOREIGN(itsm_workflow_to_json(not_wf, &text), "wf");
+  FOREIGN(itsm_workflow_to_dot(not_wf, NULL, &text), "wf");
+  NULL_ARG(itsm_workflow_to_dot(wf, NULL, NULL));
+  itsm_workflow_free(not_wf);
+  /* Hooks and change schedules */
+  NULL_ARG(itsm_hooks_new(NULL));
+  FOREIGN(itsm_hooks_add_guard(not_hooks, "g", allow_all, NULL), "hooks");
+  FOREIGN(itsm_hooks_add_action(not_hooks, "a", no_op, NULL), "hooks");
+  NULL_ARG(itsm_hooks_add_guard(hooks, NULL, allow_all, NULL));
+  NULL_ARG(itsm_hooks_add_action(hooks, "a", NULL, NULL));
+  NULL_ARG(itsm_change_schedule_from_json(NULL, "{}", 2));
+  NULL_ARG(itsm_change_schedule_from_json(&other_schedule, NULL, 0));
+  FOREIGN(itsm_change_schedule_install(not_schedule, hooks), "schedule");
+  FOREIGN(itsm_change_schedule_install(schedule, not_hooks), "hooks");
+  FOREIGN(itsm_change_schedule_bookings(not_schedule, &text), "schedule");
+  itsm_hooks_free(not_hooks);
+  itsm_change_schedule_free(not_schedule);
+  /* Tickets */
+  NULL_ARG(itsm_ticket_create(&copy, wf, "INC2", NULL, t0, NULL));
+  FOREIGN(itsm_ticket_create(&copy, not_wf, "INC2", &sam, t0, NULL), "wf");
+  CHECK(copy == NULL);
+  NULL_ARG(itsm_ticket_clone(NULL, t));
+  FOREIGN(itsm_ticket_clone(&copy, not_ticket), "ticket");
+  REFUSED(t, ITSM_EINVAL, itsm_ticket_fire(t, "start", &sam, t0 + 60, NULL, NULL, not_hooks));
+  CHECK(CONTAINS(saved_message, "hooks: not a live hooks"));
+  REFUSED(t, ITSM_ENULL, itsm_ticket_fire_as(t, "start", NULL, t0 + 60, NULL, NULL, NULL));
+  FOREIGN(itsm_ticket_fire_as(not_ticket, "start", who, t0 + 60, NULL, NULL, NULL), "ticket");
+  FOREIGN(itsm_ticket_fire_as(t, "start", not_actor, t0 + 60, NULL, NULL, NULL), "who");
+  NULL_ARG(itsm_actor_new(NULL, &sam));
+  REFUSED(t, ITSM_ENULL, itsm_ticket_move_to(t, NULL, &sam, t0 + 60, NULL, NULL, NULL));
+  FOREIGN(itsm_ticket_move_to(not_ticket, "in_progress", &sam, t0 + 60, NULL, NULL, NULL), "ticket");
+  REFUSED(t, ITSM_ENULL, itsm_ticket_approve(t, NULL, t0 + 60, NULL, NULL));
+  FOREIGN(itsm_ticket_approve(not_ticket, &sam, t0 + 60, NULL, NULL), "ticket");
+  FOREIGN(itsm_ticket_reject(not_ticket, &sam, t0 + 60, NULL, NULL, NULL), "ticket");
+  REFUSED(t, ITSM_ENULL, itsm_ticket_update(t, NULL, t0 + 60, "{}", NULL));
+  FOREIGN(itsm_ticket_update(not_ticket, &sam, t0 + 60, "{}", NULL), "ticket");
+  FOREIGN(itsm_ticket_allowed(not_ticket, &sam, &text), "ticket");
+  CHECK(itsm_ticket_id(not_ticket) == NULL && itsm_ticket_state(not_ticket) == NULL);
+  CHECK(itsm_ticket_category(not_ticket) == NULL);
+  CHECK(itsm_ticket_priority(not_ticket) == -1 && itsm_ticket_is_terminal(not_ticket) == -1);
+  FOREIGN(itsm_ticket_fields(not_ticket, &text), "ticket");
+  FOREIGN(itsm_ticket_history_count(not_ticket, &n), "ticket");
+  NULL_ARG(itsm_ticket_history_count(t, NULL));
+  FOREIGN(itsm_ticket_history_record(not_ticket, 0, &text), "ticket");
+  NULL_ARG(itsm_ticket_history_record(t, 0, NULL));
+  FOREIGN(itsm_ticket_snapshot(not_ticket, &text), "ticket");
+  NULL_ARG(itsm_ticket_snapshot(t, NULL));
+  NULL_ARG(itsm_ticket_restore(NULL, wf, snap, strlen(snap)));
+  FOREIGN(itsm_ticket_restore(&copy, not_wf, snap, strlen(snap)), "wf");
+  NULL_ARG(itsm_ticket_restore(&copy, wf, NULL, 0));
+  FOREIGN(itsm_ticket_replay(&copy, not_wf, "INC2", snap, strlen(snap)), "wf");
+  FOREIGN(itsm_ticket_export_history(not_ticket, &text), "ticket");
+  NULL_ARG(itsm_ticket_export_history(t, NULL));
+  FOREIGN(itsm_ticket_sla(not_ticket, sla, t0, &clock), "ticket");
+  FOREIGN(itsm_ticket_sla(t, not_sla, t0, &clock), "sla");
+  NULL_ARG(itsm_ticket_sla(t, sla, t0, NULL));
+  CHECK(copy == NULL && text == NULL && other_cal == NULL && other_sla == NULL && other_wf == NULL &&
+        other_schedule == NULL);
+  itsm_ticket_free(not_ticket);
+  itsm_actor_free(not_actor);
+
+  itsm_free(snap);
+  itsm_actor_free(who);
+  itsm_change_schedule_free(schedule);
+  itsm_hooks_free(hooks);
+  itsm_ticket_free(t);
+  itsm_workflow_free(wf);
+  itsm_sla_free(sla);
+  itsm_calendar_free(cal);
+}
+
 int main(void) {
+  test_null_and_foreign_arguments();
   test_codes_and_arguments();
   test_reject();
   test_calendar_texts();

@@ -375,3 +375,43 @@ TEST_CASE("a problem that is not resolved resolves no incident", "[links]") {
   CHECK(out.message == "problem PRB1 is new, not resolved");
   CHECK(incident.state() == "new");
 }
+
+TEST_CASE("workflow definitions: every check names the place and what is wrong", "[workflow][errors]") {
+  const json base = json::parse(R"({"name": "w", "roles": ["agent"], "fields": ["note", "owner"], "guards": ["g"],
+      "actions": ["a"], "states": [{"id": "open", "category": "new", "initial": true},
+                                   {"id": "done", "category": "closed", "terminal": true}],
+      "transitions": [{"id": "finish", "from": ["open"], "to": "done", "roles": ["agent"]}]})");
+  struct row {
+    std::function<void(json&)> edit;
+    std::string problem;  // "where: message"
+  };
+  const std::vector<row> rows = {
+      {[](json& d) { d["name"] = ""; }, "workflow: name is empty"},
+      {[](json& d) { d["fields"] = {"note", "note"}; }, "field 'note': declared twice"},
+      {[](json& d) { d["fields"] = {"", "owner"}; }, "fields: empty field name"},
+      {[](json& d) { d["roles"] = {"agent", "agent"}; }, "role 'agent': declared twice"},
+      {[](json& d) { d["roles"] = {"agent", ""}; }, "roles: empty role name"},
+      {[](json& d) { d["states"][0]["terminal"] = true; }, "state 'open': is both initial and terminal"},
+      {[](json& d) { d["states"][1]["requires"] = {""}; }, "requires: empty field name"},
+      {[](json& d) { d["transitions"][0]["id"] = ""; }, "transitions[0]: empty transition id"},
+      {[](json& d) { d["transitions"][0]["from"] = json::array(); }, "from: no state (list states, or \"*\" for every open state)"},
+      {[](json& d) { d["transitions"][0]["distinct"] = {"note"}; }, "distinct: needs at least two fields"},
+      {[](json& d) { d["transitions"][0]["set"] = {{"colour", "red"}}; }, "set: field 'colour' is not declared in fields"},
+      {[](json& d) { d["transitions"][0]["guards"] = {""}; }, "guards: empty guard name"},
+      {[](json& d) { d["transitions"][0]["actions"] = {"b"}; }, "actions: action 'b' is not declared in actions"},
+      {[](json& d) { d["transitions"][0]["actions"] = {""}; }, "actions: empty action name"},
+      {[](json& d) { d["transitions"][0]["approvals"] = {{"role", ""}}; }, "approvals.role is empty"},
+  };
+  for (const auto& r : rows) {
+    json d = base;
+    r.edit(d);
+    INFO(d.dump());
+    const auto def = itsm::workflow::parse(d);
+    std::string problems = def ? "" : def.error_value().message;
+    if (def) {
+      for (const auto& p : itsm::workflow::check(*def)) problems += p.where + ": " + p.message + "\n";
+    }
+    CHECK_THAT(problems, Catch::Contains(r.problem));
+    CHECK_FALSE(itsm::workflow::from_json(d));
+  }
+}

@@ -415,3 +415,47 @@ TEST_CASE("workflow definitions: every check names the place and what is wrong",
     CHECK_FALSE(itsm::workflow::from_json(d));
   }
 }
+
+TEST_CASE("event lines: every key of the form is checked and named", "[events][errors]") {
+  itsm::event_store store;
+  REQUIRE(store.apply(R"({"ticket": "X", "workflow": "incident", "at": "2026-03-02T10:00:00Z", "create": true})", 1).ok());
+  const std::string x = R"({"ticket": "X", "at": "2026-03-02T11:00:00Z", )";
+  struct row {
+    std::string line;
+    itsm::errc code;
+    std::string message;
+  };
+  const std::vector<row> rows = {
+      {R"({"ticket": "X", "update": true})", itsm::errc::invalid_argument, "event.at: missing or not a time string"},
+      {R"({"ticket": "X", "at": "2026-03-02T11:00:00", "update": true})", itsm::errc::invalid_argument,
+       "event.at: '2026-03-02T11:00:00' has no offset (add Z or +HH:MM)"},
+      {x + R"("update": true, "actor": 5})", itsm::errc::invalid_argument, "event.actor: not a string"},
+      {x + R"("update": true, "roles": "service_desk"})", itsm::errc::invalid_argument, "event.roles: not an array of strings"},
+      {x + R"("update": true, "roles": [1]})", itsm::errc::invalid_argument, "event.roles: not an array of strings"},
+      {x + R"("update": true, "fields": [1]})", itsm::errc::invalid_argument, "event.fields: not an object"},
+      {x + R"("update": true, "approve": true})", itsm::errc::invalid_argument,
+       "event: needs exactly one of create, transition, to, approve, reject, update"},
+      {x + R"("create": 1, "workflow": "incident"})", itsm::errc::invalid_argument, "event.create: must be true"},
+      {x + R"("create": true})", itsm::errc::invalid_argument, "event.workflow: missing or not a string"},
+      {x + R"("create": true, "workflow": "nope"})", itsm::errc::not_found, "event.workflow: no workflow named 'nope'"},
+      {x + R"("create": true, "workflow": "incident"})", itsm::errc::invalid_argument, "ticket X already exists"},
+      {x + R"("transition": 5})", itsm::errc::invalid_argument, "event.transition: not a string"},
+      {x + R"("to": 5})", itsm::errc::invalid_argument, "event.to: not a string"},
+      {x + R"("approve": false})", itsm::errc::invalid_argument, "event.approve: must be true"},
+      {x + R"("reject": "yes"})", itsm::errc::invalid_argument, "event.reject: must be true"},
+      {x + R"("update": 1})", itsm::errc::invalid_argument, "event.update: must be true"},
+      {R"({"ticket": "Y", "at": "2026-03-02T11:00:00Z", "update": true})", itsm::errc::not_found,
+       "ticket Y has not been created (no create event before)"},
+  };
+  const json before = store.find("X")->snapshot();
+  std::size_t line = 2;
+  for (const auto& r : rows) {
+    INFO(r.line);
+    const auto out = store.apply(r.line, line++);
+    CHECK(out.result.code == r.code);
+    CHECK(out.result.message == r.message);
+  }
+  CHECK(store.find("X")->snapshot() == before);
+  CHECK(store.counts().refused == rows.size());
+  CHECK(store.tickets().size() == 1);
+}

@@ -6,7 +6,9 @@
 /// a `result<T>` holds either the answer or an `error` whose message names the field and the
 /// value that were wrong. The numeric codes are the same as the C ABI's `ITSM_E*` constants.
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -15,7 +17,8 @@
 namespace itsm {
 inline namespace v1 {
 
-/// Error categories. Values match the C ABI (`itsm.h`), so they never change once released.
+/// Error categories. Values match the C ABI (`itsm.h`), so they never change once released; a
+/// new code also gets its row in `errc_entries` and its `ITSM_E*` constant.
 enum class errc : int {
   ok = 0,
   invalid_argument = -1,  ///< a value out of its domain (a time of 25:00, an unknown option)
@@ -43,34 +46,72 @@ enum class errc : int {
   limit_exceeded = -22,          ///< input beyond one of `itsm::limits` (the message names it)
 };
 
-/// A short, stable English name of a code (`"invalid_argument"`, ...).
-inline const char* to_string(errc code) noexcept {
-  switch (code) {
-    case errc::ok: return "ok";
-    case errc::invalid_argument: return "invalid_argument";
-    case errc::parse_error: return "parse_error";
-    case errc::out_of_range: return "out_of_range";
-    case errc::no_working_time: return "no_working_time";
-    case errc::unknown_zone: return "unknown_zone";
-    case errc::nonexistent_time: return "nonexistent_time";
-    case errc::null_pointer: return "null_pointer";
-    case errc::out_of_memory: return "out_of_memory";
-    case errc::internal: return "internal";
-    case errc::invalid_definition: return "invalid_definition";
-    case errc::unknown_transition: return "unknown_transition";
-    case errc::not_allowed_from_state: return "not_allowed_from_state";
-    case errc::role_denied: return "role_denied";
-    case errc::missing_fields: return "missing_fields";
-    case errc::approvals_pending: return "approvals_pending";
-    case errc::guard_failed: return "guard_failed";
-    case errc::time_went_backwards: return "time_went_backwards";
-    case errc::segregation_of_duties: return "segregation_of_duties";
-    case errc::ambiguous: return "ambiguous";
-    case errc::not_found: return "not_found";
-    case errc::tampered: return "tampered";
-    case errc::limit_exceeded: return "limit_exceeded";
+/// One row of the code table: a code, its stable name and what it means in a few words.
+struct errc_entry {
+  errc code;
+  const char* name;         ///< stable, for programs and logs: `"invalid_argument"`
+  const char* description;  ///< for people: `"invalid argument"` (what the C ABI's `itsm_strerror` says)
+};
+
+/// Every code once, row i holding the code -i: `to_string`, `describe` and the C ABI's
+/// `itsm_strerror` all take their words from here, so a new code is named in one place.
+inline constexpr errc_entry errc_entries[] = {
+    {errc::ok, "ok", "no error"},
+    {errc::invalid_argument, "invalid_argument", "invalid argument"},
+    {errc::parse_error, "parse_error", "parse error"},
+    {errc::out_of_range, "out_of_range", "out of the supported range"},
+    {errc::no_working_time, "no_working_time", "no working time"},
+    {errc::unknown_zone, "unknown_zone", "unknown time zone"},
+    {errc::nonexistent_time, "nonexistent_time", "nonexistent wall time"},
+    {errc::null_pointer, "null_pointer", "NULL argument"},
+    {errc::out_of_memory, "out_of_memory", "out of memory"},
+    {errc::internal, "internal", "internal error"},
+    {errc::invalid_definition, "invalid_definition", "invalid workflow definition"},
+    {errc::unknown_transition, "unknown_transition", "unknown transition"},
+    {errc::not_allowed_from_state, "not_allowed_from_state", "transition not allowed from the current state"},
+    {errc::role_denied, "role_denied", "role denied"},
+    {errc::missing_fields, "missing_fields", "missing required fields"},
+    {errc::approvals_pending, "approvals_pending", "approvals pending"},
+    {errc::guard_failed, "guard_failed", "guard failed"},
+    {errc::time_went_backwards, "time_went_backwards", "time went backwards"},
+    {errc::segregation_of_duties, "segregation_of_duties", "segregation of duties"},
+    {errc::ambiguous, "ambiguous", "ambiguous"},
+    {errc::not_found, "not_found", "not found"},
+    {errc::tampered, "tampered", "tampered history"},
+    {errc::limit_exceeded, "limit_exceeded", "limit exceeded"},
+};
+
+namespace detail {
+constexpr bool errc_entries_in_order() {
+  for (std::size_t i = 0; i < std::size(errc_entries); ++i) {
+    if (static_cast<int>(errc_entries[i].code) != -static_cast<int>(i)) return false;
   }
-  return "unknown";
+  return true;
+}
+static_assert(errc_entries_in_order(), "errc_entries: row i must hold the code -i");
+}  // namespace detail
+
+/// The table row of a code, or nullptr for a value that is no code (one from a newer version,
+/// or any int a C caller passed).
+constexpr const errc_entry* entry_of(errc code) noexcept {
+  const int value = static_cast<int>(code);
+  // Compared before negating: -INT_MIN would overflow.
+  if (value > 0 || value <= -static_cast<int>(std::size(errc_entries))) return nullptr;
+  return &errc_entries[static_cast<std::size_t>(-value)];
+}
+
+/// A short, stable English name of a code (`"invalid_argument"`, ...); `"unknown"` for a value
+/// that is no code.
+inline const char* to_string(errc code) noexcept {
+  const errc_entry* e = entry_of(code);
+  return e ? e->name : "unknown";
+}
+
+/// What a code means, in a few words for people (`"invalid argument"`); `"unknown error code"`
+/// for a value that is no code.
+inline const char* describe(errc code) noexcept {
+  const errc_entry* e = entry_of(code);
+  return e ? e->description : "unknown error code";
 }
 
 /// What went wrong: a code for programs and a message for people. The message names the field

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <iterator>
 #include <string>
+#include <utility>
 
 namespace itsm {
 inline namespace v1 {
@@ -35,36 +36,72 @@ struct limits {
   std::size_t overrides = 100'000;
 };
 
+/// One limit by name: how messages, the C struct `itsm_limits` and Python's `get_limits()`
+/// spell it, and its member of `limits`.
+struct limit_entry {
+  const char* name;
+  std::size_t limits::*value;
+};
+
+/// Every limit once, in the order `limits` declares them (which the C struct `itsm_limits`
+/// follows): whatever lists, reads or sets the limits by name loops over this.
+inline constexpr limit_entry limit_entries[] = {
+    {"json_bytes", &limits::json_bytes},
+    {"json_depth", &limits::json_depth},
+    {"field_bytes", &limits::field_bytes},
+    {"fields", &limits::fields},
+    {"history", &limits::history},
+    {"intervals_per_day", &limits::intervals_per_day},
+    {"holidays", &limits::holidays},
+    {"overrides", &limits::overrides},
+};
+
 namespace detail {
+/// True when row i of limit_entries is the i-th member `limits` declares (aggregate
+/// initialisation numbers the members in that order), which lets the C ABI map its struct by row.
+template <std::size_t... I>
+constexpr bool limit_entries_in_order(std::index_sequence<I...>) {
+  const limits numbered{I...};
+  return ((numbered.*limit_entries[I].value == I) && ...);
+}
+static_assert(sizeof(limits) == sizeof(std::size_t) * std::size(limit_entries) &&
+                  limit_entries_in_order(std::make_index_sequence<std::size(limit_entries)>{}),
+              "limit_entries lists every member of limits once, in declaration order");
+
 /// The process-wide values, one atomic each so that readers on any thread see a whole value.
 struct limits_store {
   std::atomic<std::size_t> json_bytes, json_depth, field_bytes, fields, history, intervals_per_day, holidays,
       overrides;
-  limits_store();  // the defaults (below, once limit_entries is known)
+  limits_store();  // the defaults (below, once stored_limits is known)
 };
 
-/// Every limit once: its name (as messages, the C struct and Python spell it), its member in
-/// `limits` and its value in the store. Whatever lists the limits loops over this.
-struct limit_entry {
-  const char* name;
+/// Where the store keeps each limit, row for row with limit_entries (checked below).
+struct stored_limit {
   std::size_t limits::*value;
   std::atomic<std::size_t> limits_store::*stored;
 };
-inline constexpr limit_entry limit_entries[] = {
-    {"json_bytes", &limits::json_bytes, &limits_store::json_bytes},
-    {"json_depth", &limits::json_depth, &limits_store::json_depth},
-    {"field_bytes", &limits::field_bytes, &limits_store::field_bytes},
-    {"fields", &limits::fields, &limits_store::fields},
-    {"history", &limits::history, &limits_store::history},
-    {"intervals_per_day", &limits::intervals_per_day, &limits_store::intervals_per_day},
-    {"holidays", &limits::holidays, &limits_store::holidays},
-    {"overrides", &limits::overrides, &limits_store::overrides},
+inline constexpr stored_limit stored_limits[] = {
+    {&limits::json_bytes, &limits_store::json_bytes},
+    {&limits::json_depth, &limits_store::json_depth},
+    {&limits::field_bytes, &limits_store::field_bytes},
+    {&limits::fields, &limits_store::fields},
+    {&limits::history, &limits_store::history},
+    {&limits::intervals_per_day, &limits_store::intervals_per_day},
+    {&limits::holidays, &limits_store::holidays},
+    {&limits::overrides, &limits_store::overrides},
 };
-static_assert(sizeof(limits) == sizeof(std::size_t) * std::size(limit_entries), "every limit is in limit_entries");
+constexpr bool stored_limits_match() {
+  if (std::size(stored_limits) != std::size(limit_entries)) return false;
+  for (std::size_t i = 0; i < std::size(stored_limits); ++i) {
+    if (stored_limits[i].value != limit_entries[i].value) return false;
+  }
+  return true;
+}
+static_assert(stored_limits_match(), "stored_limits pairs each row of limit_entries with its atomic, in order");
 
 inline limits_store::limits_store() {
   const limits defaults;
-  for (const auto& e : limit_entries) (this->*e.stored).store(defaults.*e.value, std::memory_order_relaxed);
+  for (const auto& e : stored_limits) (this->*e.stored).store(defaults.*e.value, std::memory_order_relaxed);
 }
 
 inline limits_store& limits_now() {
@@ -81,7 +118,7 @@ inline std::string limit_message(const std::string& what, const char* name, std:
 inline limits get_limits() noexcept {
   const auto& s = detail::limits_now();
   limits l;
-  for (const auto& e : detail::limit_entries) l.*e.value = (s.*e.stored).load(std::memory_order_relaxed);
+  for (const auto& e : detail::stored_limits) l.*e.value = (s.*e.stored).load(std::memory_order_relaxed);
   return l;
 }
 
@@ -93,7 +130,7 @@ inline void set_limits(limits l) noexcept {
   const limits defaults;
   if (l.json_depth > 1000) l.json_depth = 1000;
   auto& s = detail::limits_now();
-  for (const auto& e : detail::limit_entries) {
+  for (const auto& e : detail::stored_limits) {
     (s.*e.stored).store(l.*e.value == 0 ? defaults.*e.value : l.*e.value, std::memory_order_relaxed);
   }
 }

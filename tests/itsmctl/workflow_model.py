@@ -43,16 +43,15 @@ def is_missing(v):
 
 
 def is_level(v):
-    """An integer 1..99, or text starting with one ("2", "2 - High", "P2")."""
+    """An integer 1..99, or text of an optional P or p, the number 1..99, then nothing, a space
+    or a dash ("2", "2 - High", "P2")."""
     if isinstance(v, bool):
         return False
     if isinstance(v, int):
         return 1 <= v <= 99
     if not isinstance(v, str):
         return False
-    if v == "":
-        raise NotModelled("an empty level (the manual's pinned rule 5 and the code differ)")
-    m = re.match(r"[Pp]?(\d+)", v)
+    m = re.fullmatch(r"[Pp]?(\d+)([ -].*)?", v, re.S)
     return bool(m) and 1 <= int(m.group(1)) <= 99
 
 
@@ -100,6 +99,8 @@ class Definition:
                 continue  # null removes the field
             if self.declared is not None and k not in self.declared:
                 return "invalid_argument"
+            if is_missing(v):
+                continue  # pinned rule 5: a missing value is never outside a set nor a bad level
             if k in self.values and v not in self.values[k]:
                 return "invalid_argument"
             if k in LEVEL_FIELDS and not is_level(v):
@@ -187,8 +188,6 @@ class Model:
             tr = found[0]
         else:
             tr = transition
-            if at < t.last_at:
-                return "time_went_backwards"
         if roles is not None and tr.get("roles") and not set(roles) & set(tr["roles"]):
             return "role_denied"
         code = d.field_error(fields)
@@ -204,6 +203,8 @@ class Model:
 
     def _move_to(self, t, state, roles, at, fields):
         d = t.wf
+        if at < t.last_at:
+            return "time_went_backwards"  # the time first, as in every call (pinned rule 3)
         if state not in d.states:
             return "not_found"
         if state == t.state:
@@ -212,12 +213,11 @@ class Model:
         if not candidates:
             return "not_allowed_from_state"
         if len(candidates) > 1:
-            # Those the actor may fire by role are kept, then reject ones dropped.
+            # Those the actor may fire by role are kept, then reject ones dropped; each filter
+            # keeps all when it would keep none.
             if roles is not None:
-                candidates = [x for x in candidates if not x.get("roles") or set(roles) & set(x["roles"])]
-            candidates = [x for x in candidates if x.get("kind") != "reject"]
-            if not candidates:
-                raise NotModelled(f"move_to '{state}': no transition left after the role filter")
+                candidates = [x for x in candidates if not x.get("roles") or set(roles) & set(x["roles"])] or candidates
+            candidates = [x for x in candidates if x.get("kind") != "reject"] or candidates
             if len(candidates) > 1:
                 return "ambiguous"
         return self._fire(t, candidates[0], roles, at, fields, checked=True)

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "itsm/itsm.hpp"
 
@@ -56,6 +57,35 @@ TEST_CASE("defaults, set_limits and zero meaning the default") {
     CHECK(itsm::get_limits().history == d.history);
   }
   CHECK(itsm::get_limits().json_depth == d.json_depth);
+}
+
+TEST_CASE("the limits by name: every member of limits once, in order, spelled as messages spell it") {
+  std::vector<std::string> names;
+  for (const auto& e : itsm::limit_entries) names.emplace_back(e.name);
+  CHECK(names == std::vector<std::string>{"json_bytes", "json_depth", "field_bytes", "fields", "history",
+                                          "intervals_per_day", "holidays", "overrides"});
+  // Each entry reaches its own member: setting one by name changes that one alone.
+  for (const auto& e : itsm::limit_entries) {
+    CAPTURE(e.name);
+    itsm::limits l;
+    const itsm::limits d;
+    l.*e.value = 7;
+    CHECK((l.json_bytes == 7) == (std::string(e.name) == "json_bytes"));
+    CHECK((l.json_depth == 7) == (std::string(e.name) == "json_depth"));
+    CHECK((l.overrides == 7) == (std::string(e.name) == "overrides"));
+    std::size_t changed = 0;
+    for (const auto& other : itsm::limit_entries) changed += l.*other.value != d.*other.value;
+    CHECK(changed == 1);
+  }
+  {
+    itsm::limits l;
+    l.json_depth = 3;
+    scoped_limits scope(l);
+    const auto r = itsm::calendar::from_json(R"({"week": {"mon": [["09:00", "17:00"]]}, "holidays": [[[]]]})");
+    REQUIRE(!r);
+    CHECK(r.error_value().message.find(std::string("limits.") + itsm::limit_entries[1].name + " = 3") !=
+          std::string::npos);
+  }
 }
 
 TEST_CASE("JSON depth and size: every document kind refuses, naming the limit") {

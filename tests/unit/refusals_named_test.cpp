@@ -53,7 +53,7 @@ TEST_CASE("calendar documents: each bad holiday, date and time is named", "[cale
       {with_holiday(R"({"month": 5, "weekday": "mon"})"), "calendar.holidays[0]: missing key 'nth'"},
       {with_holiday(R"({"month": 5, "weekday": "mon", "nth": 0})"), "calendar.holidays[0].nth: 0 is not a position"},
       {with_holiday(R"({"name": "Founders' day"})"),
-       "calendar.holidays[0]: a holiday object needs 'date', 'easter' or 'month'/'weekday'/'nth'"},
+       "calendar.holidays[0]: a holiday object needs 'date', 'from'/'to', 'easter' or 'month'/'weekday'/'nth'"},
       {with_holiday(R"("2026-02-30")"), "calendar.holidays[0]: invalid date '2026-02-30' (no such day)"},
       {with_holiday(R"("2026-2-3")"), "calendar.holidays[0]: invalid date '2026-2-3' (expected YYYY-MM-DD)"},
       {with_holiday(R"("1850-01-01")"), "calendar.holidays[0]: date '1850-01-01' is outside the supported years"},
@@ -299,7 +299,7 @@ TEST_CASE("a reject transition without roles is the approval rule's to fire", "[
   const auto snap = t.snapshot();
   const auto denied = t.reject(clerk, at(120), {{"reason", "no"}});
   CHECK(denied.code == itsm::errc::role_denied);
-  CHECK(denied.message == "role_denied: rejecting needs the role 'cab'; 'cleo' has [clerk]");
+  CHECK(denied.message == "role_denied: rejecting with 'turn_down' needs the approver role 'cab' (of 'accept'); 'cleo' has [clerk]");
   // An owner named in a list-valued exclude field may not approve or reject.
   CHECK(t.reject(owners, at(120), {{"reason", "no"}}).code == itsm::errc::segregation_of_duties);
   CHECK(t.approve(owners, at(120)).code == itsm::errc::segregation_of_duties);

@@ -392,15 +392,15 @@ PYBIND11_MODULE(_itsm, m) {
   m.def("get_limits", [] {
     const auto l = itsm::get_limits();
     std::map<std::string, std::size_t> out;
-    for (const auto& e : itsm::detail::limit_entries) out[e.name] = l.*e.value;
+    for (const auto& e : itsm::limit_entries) out[e.name] = l.*e.value;
     return out;
   });
   m.def("set_limits", [](const std::map<std::string, std::size_t>& values) {
     auto l = itsm::get_limits();
     for (const auto& [name, value] : values) {
-      const auto* e = std::find_if(std::begin(itsm::detail::limit_entries), std::end(itsm::detail::limit_entries),
-                                   [&](const itsm::detail::limit_entry& x) { return name == x.name; });
-      if (e == std::end(itsm::detail::limit_entries)) {
+      const auto* e = std::find_if(std::begin(itsm::limit_entries), std::end(itsm::limit_entries),
+                                   [&](const itsm::limit_entry& x) { return name == x.name; });
+      if (e == std::end(itsm::limit_entries)) {
         raise(itsm::error{itsm::errc::invalid_argument, "set_limits: unknown limit '" + name + "'"});
       }
       l.*e->value = value;

@@ -24,10 +24,11 @@ DETAILS_FILE. How the counts are merged:
   --exclude-unreachable-branches does): gcc puts the destructor calls of a scope's locals there,
   with the loops that destroy arrays on the way out of an exception.
 
-Debian 12's gcovr 5.2 and lcov 1.16 both read these counters too, but gcovr 5.2 mis-assigns the
-branches of template instances (a line run 24 million times shows 26 branches never taken), and
-lcov 1.16's geninfo ignores geninfo_no_exception_branch with gcc's JSON format (a duplicated
-subroutine overrides the one that handles it); their line figures agree with this one.
+Why not gcovr or lcov: Debian 12's gcovr 5.2 and lcov 1.16 both read these counters too, but
+gcovr 5.2 mis-assigns the branches of template instances (over one run of this tree it counted
+15,545 branches, 44.0 % taken, and a line of error.hpp run 24,609,316 times with 26 of 26 never
+taken), and lcov 1.16's geninfo ignores geninfo_no_exception_branch with gcc's JSON format (a
+duplicated subroutine overrides the one that handles it); their line figures agree with this one.
 """
 import collections
 import concurrent.futures

@@ -3,7 +3,9 @@
 out), through a Python loop over the single call (`Calendar.add`), and through pandas
 CustomBusinessHour (Debian python3-pandas; skipped when absent), on the same calendar and spans.
 Prints the time per query and the ratios against the bulk call. pandas has no time zones, so all
-run on a UTC calendar with two shifts and national holidays.
+run on a UTC calendar with two shifts and national holidays. Exits 1 when an answer of the bulk
+call differs from the single call's, or one of pandas' from itsm's (same conventions, so they must
+be identical).
 
     PYTHONPATH=build/dev/python /usr/bin/python3 benchmarks/compare_pandas.py
 """
@@ -40,6 +42,7 @@ BULK = 200_000
 bulk_starts = (np.datetime64("2026-01-01T00:00:00") +
                np.random.default_rng(42).integers(0, 365 * 1440, BULK).astype("timedelta64[m]")).astype("datetime64[s]")
 
+disagreements = []
 print(f"{'span':>10} {'bulk us/query':>14} {'loop us/call':>13} {'pandas us/call':>15} {'loop/bulk':>10} {'pandas/bulk':>12}")
 for days in (1, 90, 365, 3650):
     hours = max(1, days * 40 // 7)
@@ -64,6 +67,13 @@ for days in (1, 90, 365, 3650):
     theirs = [pd.Timestamp(s.replace(tzinfo=None)) + hours * offset_hour for s in starts[:n_pandas]]
     t_pandas = (time.perf_counter() - t0) / n_pandas
     # pandas uses the "open" convention, so the answers must be identical.
-    agree = sum(1 for a, b in zip(ours, theirs) if a.replace(tzinfo=None) == b.to_pydatetime())
+    for s, a, b in zip(starts, ours, theirs):
+        if a.replace(tzinfo=None) != b.to_pydatetime():
+            disagreements.append(f"{days} d from {s.isoformat()}: itsm {a.isoformat()}, pandas {b.isoformat()}")
+    agree = len(theirs) - sum(1 for d in disagreements if d.startswith(f"{days} d "))
     print(line + f" {t_pandas * 1e6:>15.1f} {t_loop / t_bulk:>9.0f}x {t_pandas / t_bulk:>11.0f}x"
           f"   ({agree}/{len(theirs)} identical to pandas)")
+
+for d in disagreements:
+    print("DIFFERS:", d)
+sys.exit(1 if disagreements else 0)

@@ -152,8 +152,13 @@ static void test_workflows(void) {
       " {\"id\": \"b\", \"category\": \"open\"}, {\"id\": \"z\", \"category\": \"closed\", \"terminal\": true}],"
       " \"transitions\": [{\"id\": \"go\", \"from\": [\"a\"], \"to\": \"b\"}, {\"id\": \"end\", \"from\": [\"a\"], \"to\": \"z\"}]}";
 
+  /* The eight built-in processes, in the order docs/workflows.md lists them. */
+  static const char *const builtin_names[] = {"incident", "service_request", "change_normal", "change_standard",
+                                              "change_emergency", "problem", "audit_engagement", "audit_finding"};
+
   CHECK(itsm_workflow_builtin_count() == 8);
-  CHECK(strcmp(itsm_workflow_builtin_name(0), "incident") == 0 || itsm_workflow_builtin_name(0) != NULL);
+  for (i = 0; i < 8; ++i)
+    CHECK(itsm_workflow_builtin_name(i) != NULL && strcmp(itsm_workflow_builtin_name(i), builtin_names[i]) == 0);
   CHECK(itsm_workflow_builtin_name(8) == NULL);
   for (i = 0; i < itsm_workflow_builtin_count(); ++i) {
     CHECK(itsm_workflow_builtin(&wf, itsm_workflow_builtin_name(i)) == ITSM_OK);

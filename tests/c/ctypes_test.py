@@ -1,9 +1,10 @@
 """The C ABI from Python's ctypes and nothing else: a calendar and a ticket driven through
 libitsm.so, errors read back, every returned text released with itsm_free.
 
-usage: ctypes_test.py PATH/TO/libitsm.so
+usage: ctypes_test.py PATH/TO/libitsm.so VERSION (the project's, from CMakeLists.txt)
 """
 import ctypes as C
+import hashlib
 import json
 import sys
 
@@ -35,6 +36,7 @@ def actor(name, *roles):
 P = C.c_void_p
 lib.itsm_error_last.restype = C.POINTER(Error)
 lib.itsm_version_string.restype = C.c_char_p
+lib.itsm_version_number.restype = C.c_int
 lib.itsm_free.argtypes = [P]
 lib.itsm_calendar_from_json.argtypes = [C.POINTER(P), C.c_char_p, C.c_size_t]
 lib.itsm_calendar_add.argtypes = [P, C.c_int64, C.c_int64, C.POINTER(C.c_int64)]
@@ -47,6 +49,7 @@ lib.itsm_ticket_fire.argtypes = [P, C.c_char_p, C.POINTER(Actor), C.c_int64, C.c
 lib.itsm_ticket_state.argtypes = [P]
 lib.itsm_ticket_state.restype = C.c_char_p
 lib.itsm_ticket_snapshot.argtypes = [P, C.POINTER(C.c_void_p)]
+lib.itsm_ticket_export_history.argtypes = [P, C.POINTER(C.c_void_p)]
 lib.itsm_ticket_free.argtypes = [P]
 
 
@@ -61,7 +64,10 @@ def take_text(p):
     return text
 
 
-check(lib.itsm_version_string().decode().count(".") == 2, "version string")
+version = sys.argv[2]
+major, minor, patch = (int(part) for part in version.split("."))
+check(lib.itsm_version_string().decode() == version, f"version string {lib.itsm_version_string()} != {version}")
+check(lib.itsm_version_number() == major * 10000 + minor * 100 + patch, f"version number {lib.itsm_version_number()}")
 
 office = json.dumps({"week": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}}).encode()
 cal = P()
@@ -104,6 +110,20 @@ check(lib.itsm_ticket_fire(t, b"resolve", C.byref(desk), t0 + 120,
 check(lib.itsm_ticket_state(t) == b"resolved", "state resolved")
 check(lib.itsm_ticket_fire(t, b"close", C.byref(caller), t0 + 180, None, None, None) == 0, "close")
 check(lib.itsm_ticket_state(t) == b"closed", "state closed")
+# Four records (create, start, resolve, close: refusals leave none), hash-chained. The chain is
+# recomputed here with hashlib (docs/workflows.md, "The hash chain"): each line's hash is the
+# SHA-256 of its compact JSON (keys sorted) without "hash"; "prev" is the line before's.
+exported = C.c_void_p()
+check(lib.itsm_ticket_export_history(t, C.byref(exported)) == 0, "export_history")
+prev = "0" * 64
+chain = [json.loads(line) for line in take_text(exported).splitlines()]
+check([r["seq"] for r in chain] == [1, 2, 3, 4], f"exported records {[r.get('seq') for r in chain]}")
+for record in chain:
+    digest = record.pop("hash")
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    check(record["prev"] == prev and digest == hashlib.sha256(text.encode()).hexdigest(),
+          f"hash chain at seq {record['seq']}")
+    prev = digest
 lib.itsm_ticket_free(t)
 lib.itsm_workflow_free(wf)
 

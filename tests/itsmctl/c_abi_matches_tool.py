@@ -4,7 +4,8 @@ printing modes) equal `itsmctl report/audit --format json`, byte for byte, on on
 
   demo        a log itsmctl demo writes (always available)
   servicenow  the ServiceNow incident log in SHARED_DIR/data, converted with the shipped map
-              (exit 77, a skip, when SHARED_DIR/data is absent)
+              (exit 77, a skip, when SHARED_DIR/data is absent; a failure when CI is set,
+              skipping.py)
 
 usage: c_abi_matches_tool.py ITSMCTL C_TEST SHARED_DIR demo|servicenow
 """
@@ -15,6 +16,9 @@ import tempfile
 
 ITSMCTL, C_TEST, SHARED, LOG = sys.argv[1:5]
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import skipping  # noqa: E402
+
 failures = []
 
 
@@ -40,8 +44,7 @@ with tempfile.TemporaryDirectory() as tmp:
     else:
         data = os.path.join(SHARED, "data", "uci_incident_event_log_partial.csv")
         if not os.path.exists(data):
-            print(f"SKIPPED: {data} is absent (../shared sits beside the checkout)")
-            sys.exit(77)
+            sys.exit(skipping.skip(f"{data} is absent (../shared sits beside the checkout)"))
         events = os.path.join(tmp, "servicenow.jsonl")
         with open(events, "w", encoding="utf-8") as f:
             f.write(run(ITSMCTL, "convert", "servicenow-csv", data, "--map",

@@ -1,5 +1,6 @@
 // Properties over random calendars and instants, and agreement with a deliberately naive
-// minute-walking implementation kept here (it knows nothing of stretches or prefix sums).
+// minute-walking implementation kept here (it knows nothing of stretches or prefix sums, and
+// does its own date arithmetic: none of the library's helpers).
 
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,53 @@ namespace {
 using itsm::sys_seconds;
 using std::chrono::seconds;
 
+// Dates as the walker counts them: days since 1970-01-01 (a Thursday), proleptic Gregorian,
+// by walking years and months one at a time.
+namespace dates {
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+bool leap(std::int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int days_in_month(std::int64_t year, int month) {
+  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return days[month - 1] + (month == 2 && leap(year) ? 1 : 0);
+}
+
+std::int64_t days_from_civil(std::int64_t year, int month, int day) {
+  std::int64_t n = 0;
+  for (std::int64_t y = 1970; y < year; ++y) n += leap(y) ? 366 : 365;
+  for (std::int64_t y = year; y < 1970; ++y) n -= leap(y) ? 366 : 365;
+  for (int m = 1; m < month; ++m) n += days_in_month(year, m);
+  return n + day - 1;
+}
+
+/// Monday 0 .. Sunday 6.
+int weekday_index(std::int64_t day) { return static_cast<int>(day - 7 * floor_div(day + 3, 7) + 3); }
+
+/// The year holding `day`; `day` becomes its index in that year (0 for 1 January).
+std::int64_t split_year(std::int64_t& day) {
+  std::int64_t year = 1970;
+  while (day < 0) day += leap(--year) ? 366 : 365;
+  while (day >= (leap(year) ? 366 : 365)) day -= leap(year++) ? 366 : 365;
+  return year;
+}
+
+std::string format_date(std::int64_t day) {
+  const std::int64_t year = split_year(day);
+  int month = 1;
+  while (day >= days_in_month(year, month)) day -= days_in_month(year, month++);
+  char text[48];
+  std::snprintf(text, sizeof text, "%04lld-%02d-%02lld", static_cast<long long>(year), month,
+                static_cast<long long>(day + 1));
+  return text;
+}
+
+}  // namespace dates
+
 struct naive_interval {
   int open_min, close_min;  // close may exceed 1440 (overnight)
 };
@@ -29,28 +77,36 @@ struct naive_calendar {
   std::vector<std::int64_t> holidays;  // local days
 
   // The EU rule, in force since 1996, from its text: summer time (one hour more) from 01:00 UTC
-  // on the last Sunday of March to 01:00 UTC on the last Sunday of October.
+  // on the last Sunday of March to 01:00 UTC on the last Sunday of October. The walker asks
+  // minute by minute, so the bounds of the year last asked are kept.
   int offset_min_at(std::int64_t t) const {
     if (!eu_dst) return offset_min;
-    const int year = int(itsm::detail::civil_from_days(itsm::detail::floor_div(t, 86400)).year());
-    auto last_sunday = [year](unsigned month) {
-      std::int64_t d = itsm::detail::days_from_civil(year, month, 31);
-      while (itsm::detail::weekday_index(d) != 6) --d;
-      return d;
-    };
-    const std::int64_t begin = last_sunday(3) * 86400 + 3600, end = last_sunday(10) * 86400 + 3600;
-    return offset_min + (t >= begin && t < end ? 60 : 0);
+    if (t < summer_year_from || t >= summer_year_to) {
+      std::int64_t day_in_year = dates::floor_div(t, 86400);
+      const std::int64_t year = dates::split_year(day_in_year);
+      auto last_sunday = [year](int month) {
+        std::int64_t d = dates::days_from_civil(year, month, 31);
+        while (dates::weekday_index(d) != 6) --d;
+        return d;
+      };
+      summer_year_from = dates::days_from_civil(year, 1, 1) * 86400;
+      summer_year_to = dates::days_from_civil(year + 1, 1, 1) * 86400;
+      summer_from = last_sunday(3) * 86400 + 3600;
+      summer_to = last_sunday(10) * 86400 + 3600;
+    }
+    return offset_min + (t >= summer_from && t < summer_to ? 60 : 0);
   }
+  mutable std::int64_t summer_year_from = 0, summer_year_to = 0, summer_from = 0, summer_to = 0;
 
   const std::vector<naive_interval>& day(std::int64_t d) const {
     static const std::vector<naive_interval> none;
     for (auto h : holidays)
       if (h == d) return none;
-    return week[itsm::detail::weekday_index(d)];
+    return week[dates::weekday_index(d)];
   }
   bool working_minute(std::int64_t t) const {  // t: epoch seconds, multiple of 60
-    const std::int64_t local_min = itsm::detail::floor_div(t, 60) + offset_min_at(t);
-    const std::int64_t d = itsm::detail::floor_div(local_min, 1440);
+    const std::int64_t local_min = dates::floor_div(t, 60) + offset_min_at(t);
+    const std::int64_t d = dates::floor_div(local_min, 1440);
     for (std::int64_t dd = d - 1; dd <= d; ++dd) {
       const std::int64_t m = local_min - dd * 1440;
       for (const auto& iv : day(dd))
@@ -90,13 +146,13 @@ struct naive_calendar {
     }
     j += R"(},"holidays":[)";
     for (std::size_t i = 0; i < holidays.size(); ++i)
-      j += (i ? "," : "") + std::string("\"") + itsm::detail::format_date(holidays[i]) + "\"";
+      j += (i ? "," : "") + std::string("\"") + dates::format_date(holidays[i]) + "\"";
     return j + "]}";
   }
 };
 
 naive_calendar random_calendar(std::mt19937_64& rng,
-                               std::int64_t holiday_base = itsm::detail::days_from_civil(2026, 1, 1),
+                               std::int64_t holiday_base = dates::days_from_civil(2026, 1, 1),
                                int holiday_span = 120) {
   naive_calendar c;
   std::uniform_int_distribution<int> n_intervals(0, 3), offset(-12 * 4, 14 * 4);
@@ -143,9 +199,33 @@ bool ends_in_change_hour(const naive_calendar& c) {
 
 }  // namespace
 
+TEST_CASE("the naive walker counts dates right: known days", "[calendar][property]") {
+  CHECK(dates::days_from_civil(1970, 1, 1) == 0);
+  CHECK(dates::days_from_civil(2000, 3, 1) == 30 * 365 + 7 + 31 + 29);  // 7 leap days in 1972..1996
+  CHECK(dates::days_from_civil(1969, 12, 31) == -1);
+  CHECK(dates::weekday_index(0) == 3);                                    // a Thursday
+  CHECK(dates::weekday_index(dates::days_from_civil(2026, 3, 2)) == 0);   // a Monday
+  CHECK(dates::weekday_index(dates::days_from_civil(1969, 12, 28)) == 6); // a Sunday
+  CHECK(dates::format_date(dates::days_from_civil(2024, 2, 29)) == "2024-02-29");
+  CHECK(dates::format_date(dates::days_from_civil(2100, 3, 1) - 1) == "2100-02-28");  // not a leap year
+  CHECK(dates::format_date(-1) == "1969-12-31");
+  // Summer time from 01:00 UTC on the last Sunday of March to the last Sunday of October.
+  naive_calendar berlin;
+  berlin.offset_min = 60;
+  berlin.eu_dst = true;
+  for (const auto& [y, march, october] : {std::tuple{2026, 29, 25}, std::tuple{2039, 27, 30}, std::tuple{2398, 29, 25}}) {
+    const std::int64_t begin = dates::days_from_civil(y, 3, march) * 86400 + 3600;
+    const std::int64_t end = dates::days_from_civil(y, 10, october) * 86400 + 3600;
+    CHECK(berlin.offset_min_at(begin - 1) == 60);
+    CHECK(berlin.offset_min_at(begin) == 120);
+    CHECK(berlin.offset_min_at(end - 1) == 120);
+    CHECK(berlin.offset_min_at(end) == 60);
+  }
+}
+
 TEST_CASE("random calendars agree with a naive minute walker", "[calendar][property]") {
   std::mt19937_64 rng(20261128);
-  const std::int64_t t0 = itsm::detail::days_from_civil(2026, 1, 1) * 86400;
+  const std::int64_t t0 = dates::days_from_civil(2026, 1, 1) * 86400;
   std::uniform_int_distribution<std::int64_t> minute(0, 100 * 1440), budget(0, 6 * 1440);
   int checked = 0;
   for (int round = 0; round < 60; ++round) {
@@ -181,7 +261,7 @@ TEST_CASE("random Berlin calendars past 2038 agree with a minute walker that kno
   int checked = 0;
   for (int round = 0; round < 400 && checked < 300; ++round) {
     const int y = year(rng);
-    auto naive = random_calendar(rng, itsm::detail::days_from_civil(y, 3, 15), 240);
+    auto naive = random_calendar(rng, dates::days_from_civil(y, 3, 15), 240);
     naive.offset_min = 60;
     naive.eu_dst = true;
     if (!any_hours(naive) || ends_in_change_hour(naive)) continue;
@@ -191,8 +271,8 @@ TEST_CASE("random Berlin calendars past 2038 agree with a minute walker that kno
     REQUIRE(cal);
     for (int q = 0; q < 10; ++q) {
       // From up to 15 days before a change (2..5 weeks of working time spans it).
-      const unsigned month = q % 2 ? 10 : 3;
-      const std::int64_t a = itsm::detail::days_from_civil(y, month, 15) * 86400 + near_change(rng) * 60LL;
+      const int month = q % 2 ? 10 : 3;
+      const std::int64_t a = dates::days_from_civil(y, month, 15) * 86400 + near_change(rng) * 60LL;
       const std::int64_t b = a + span(rng) * 60LL;
       const auto got = cal->between(sys_seconds{seconds{a}}, sys_seconds{seconds{b}});
       REQUIRE(got);
@@ -209,7 +289,7 @@ TEST_CASE("random Berlin calendars past 2038 agree with a minute walker that kno
 
 TEST_CASE("add and between are inverse, monotonic and additive", "[calendar][property]") {
   std::mt19937_64 rng(7);
-  const std::int64_t t0 = itsm::detail::days_from_civil(2025, 1, 1) * 86400;
+  const std::int64_t t0 = dates::days_from_civil(2025, 1, 1) * 86400;
   std::uniform_int_distribution<std::int64_t> instant(0, 3LL * 365 * 86400), budget(0, 200LL * 3600);
   // One DST zone with two shifts and holidays, and one random fixed-offset calendar.
   const char* berlin = R"({"timezone":"Europe/Berlin","week":{"mon":[["08:00","12:00"],["13:00","18:00"]],

@@ -135,7 +135,7 @@ TEST_CASE("calendar lists: intervals per day, holidays, overrides") {
   CHECK_THAT(over.error_value().message, Catch::Contains("limits.overrides = 1"));
 }
 
-TEST_CASE("ticket limits: field size and depth, number of fields, comment, history; nothing changes") {
+TEST_CASE("ticket limits: field size and depth, number of fields, comment, history, and nothing changes") {
   itsm::ticket t = incident();
   REQUIRE(t.fire("start", desk, at(1)).ok());
   const std::string before = t.snapshot().dump();

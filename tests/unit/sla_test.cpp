@@ -81,7 +81,7 @@ TEST_CASE("sla: a running clock, its deadline and warnings", "[sla]") {
   CHECK(s.cycle == 1);
 }
 
-TEST_CASE("sla: pauses stop the clock; the deadline counts past pauses, not future ones", "[sla]") {
+TEST_CASE("sla: pauses stop the clock, and the deadline counts past pauses, not future ones", "[sla]") {
   const auto def = load(resolution_sla);
   const std::vector<itsm::ticket_event> h = {
       {at("2026-01-05T09:00:00Z"), "new", "new", "P2"},

@@ -163,9 +163,17 @@ TEST_CASE("priority from impact x urgency, overridable, recorded in history") {
   CHECK(t.priority() == 2);
   ok(t.update(desk, at(3), {{"priority", nullptr}, {"impact", 5}}));
   CHECK(t.priority() == 5);
+  // The default matrix (docs/workflows.md, priority_matrix): row impact 1..5, column urgency 1..5.
+  constexpr int itil[5][5] = {{1, 1, 2, 2, 3},  //
+                              {1, 2, 2, 3, 3},
+                              {2, 2, 3, 3, 4},
+                              {2, 3, 3, 4, 4},
+                              {3, 3, 4, 4, 5}};
   const auto wf = builtin("incident");
   for (int i = 1; i <= 5; ++i)
-    for (int u = 1; u <= 5; ++u) CHECK(wf->priority(i, u) == (i + u) / 2);
+    for (int u = 1; u <= 5; ++u) CHECK(wf->priority(i, u) == itil[i - 1][u - 1]);
+  CHECK(wf->priority(0, 3) == 0);
+  CHECK(wf->priority(6, 1) == 0);
   round_trips(t);
 }
 
@@ -367,7 +375,7 @@ TEST_CASE("audit engagement and findings: independence, report approval, the hos
   round_trips(f);
 }
 
-TEST_CASE("guards see the fields after the change and cannot change the ticket; actions run after commit") {
+TEST_CASE("guards see the fields after the change and cannot change the ticket, actions run after commit") {
   itsm::workflow_definition d;
   d.name = "hooked";
   d.guards = std::vector<std::string>{"budget_ok"};

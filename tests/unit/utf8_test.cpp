@@ -145,7 +145,7 @@ TEST_CASE("fire, update, approve: text that is not UTF-8 is refused and changes 
   CHECK(change->approve(itsm::actor{"bea", {"cab"}}, at(3)).ok());
 }
 
-TEST_CASE("host diagnostics that are not UTF-8 are shown with U+FFFD; the commit stands") {
+TEST_CASE("host diagnostics that are not UTF-8 are shown with U+FFFD, and the commit stands") {
   itsm::workflow_definition d;
   d.name = "guarded";
   d.guards = std::vector<std::string>{"refuses"};

@@ -181,7 +181,7 @@ TEST_CASE("warnings: an unguarded single way out, duplicated transitions") {
   CHECK((*wf)->warnings().size() == 2);
 }
 
-TEST_CASE("\"from\": \"*\" expands to every non-terminal state but the target") {
+TEST_CASE("from any state (the star) expands to every non-terminal state but the target") {
   auto d = small();
   d.add_state("cancelled", state_category::cancelled).terminal = true;
   d.add_transition("cancel", {"*"}, "cancelled");

@@ -1,4 +1,6 @@
 import datetime as dt
+import os
+import re
 import pathlib
 
 import pytest
@@ -6,10 +8,13 @@ import pytest
 import itsm
 
 OFFICE = {"week": {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}}
+TOP_CMAKELISTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "CMakeLists.txt")
 
 
-def test_version_matches_the_library():
-    assert itsm.__version__.count(".") == 2
+def test_version_is_the_projects():
+    with open(TOP_CMAKELISTS, encoding="utf-8") as f:
+        declared = re.search(r"project\(itsm\s+VERSION\s+(\d+\.\d+\.\d+)", f.read()).group(1)
+    assert itsm.__version__ == declared
 
 
 def test_add_and_between_round_trip():
@@ -33,6 +38,23 @@ def test_bad_calendar_names_the_field():
     assert "calendar.week.mon[0][1]" in str(info.value)
     assert info.value.code == -1
     assert isinstance(info.value, itsm.Error)
+
+
+def test_timezone_and_the_json_form():
+    assert itsm.Calendar.from_json(OFFICE).timezone == "UTC"
+    spec = {"timezone": "Europe/Berlin", "holidays": ["--12-25", {"easter": 1}],
+            "overrides": {"2026-12-24": [["09:00", "12:00"]]}, "week": {"mon": [["08:00", "12:00"], ["13:00", "18:00"]]}}
+    cal = itsm.Calendar.from_json(spec)
+    assert cal.timezone == "Europe/Berlin"
+    # The canonical form: every weekday present, holidays as rule objects, nothing lost.
+    assert cal.to_json() == {"timezone": "Europe/Berlin", "holidays": [{"date": "--12-25"}, {"easter": 1}],
+                             "overrides": {"2026-12-24": [["09:00", "12:00"]]},
+                             "week": {"mon": [["08:00", "12:00"], ["13:00", "18:00"]], "tue": [], "wed": [], "thu": [],
+                                      "fri": [], "sat": [], "sun": []}}
+    again = itsm.Calendar.from_json(cal.to_json())
+    assert again.to_json() == cal.to_json()
+    monday_11 = dt.datetime(2026, 3, 2, 11, 0)
+    assert again.add(monday_11, dt.timedelta(hours=3)) == cal.add(monday_11, dt.timedelta(hours=3))
 
 
 def test_unknown_convention_names_the_argument():
@@ -103,10 +125,13 @@ def test_bad_holiday_ranges_name_the_field():
         load({"to": "2026-10-07"})
 
 
-np = pytest.importorskip("numpy")
+@pytest.fixture
+def np():
+    """numpy, for the bulk calls: only the tests that take it skip without it."""
+    return pytest.importorskip("numpy")
 
 
-def test_bulk_add_and_between_match_the_scalar_calls():
+def test_bulk_add_and_between_match_the_scalar_calls(np):
     cal = itsm.Calendar.from_json(BERLIN_OFFICE)
     rng = np.random.default_rng(7)
     starts = (np.int64(1767225600) + rng.integers(0, 2 * 365 * 86400, 2000)).astype("datetime64[s]")
@@ -135,7 +160,7 @@ def test_bulk_add_and_between_match_the_scalar_calls():
     assert [d.isoformat() for d in listed] == ["2026-03-30T09:00:00+02:00"] * 2
 
 
-def test_bulk_errors_name_the_index_and_the_shape():
+def test_bulk_errors_name_the_index_and_the_shape(np):
     cal = itsm.Calendar.from_json(BERLIN_OFFICE)
     with pytest.raises(itsm.CalendarError) as info:
         cal.add_many(np.array([1767225600, -10**13], dtype=np.int64), 60)
@@ -145,7 +170,7 @@ def test_bulk_errors_name_the_index_and_the_shape():
     assert "one value or one per start" in str(info.value)
 
 
-def test_bulk_calls_release_the_gil():
+def test_bulk_calls_release_the_gil(np):
     import threading
     import time
     cal = itsm.Calendar.from_json(BERLIN_OFFICE)

@@ -45,8 +45,14 @@ def test_fields_beyond_the_limits_leave_the_ticket_unchanged(restore_limits):
     with pytest.raises(itsm.TransitionRefused) as info:
         t.fire("start", desk, "2026-03-02T10:00:00Z", fields={"category": nested})
     assert info.value.reason == "limit_exceeded" and "json_depth" in str(info.value)
-    with pytest.raises(itsm.TransitionRefused, match="limits.field_bytes"):
-        t.fire("start", desk, "2026-03-02T10:00:00Z", fields={"category": "x" * (1 << 20 + 1)})
+    # A text value counts its UTF-8 bytes: 1 MiB is within field_bytes, one byte more is not.
+    with pytest.raises(itsm.TransitionRefused, match="limits.field_bytes = 1048576"):
+        t.fire("start", desk, "2026-03-02T10:00:00Z", fields={"category": "x" * ((1 << 20) + 1)})
+    with pytest.raises(itsm.TransitionRefused, match="limits.field_bytes = 1048576"):
+        t.fire("start", desk, "2026-03-02T10:00:00Z", fields={"category": "\u00e9" * (1 << 19) + "x"})
+    at_the_limit = incident()
+    at_the_limit.fire("start", desk, "2026-03-02T10:00:00Z", fields={"category": "\u00e9" * (1 << 19)})
+    assert len(at_the_limit.fields["category"].encode()) == 1 << 20
     itsm.set_limits(fields=2)
     with pytest.raises(itsm.TransitionRefused, match="limits.fields = 2"):
         t.update(desk, {"category": "a", "caller": "b"}, "2026-03-02T10:00:00Z")

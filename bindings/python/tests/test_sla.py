@@ -23,12 +23,14 @@ def test_a_clock_paused_on_hold_and_its_warnings():
     s = sla.evaluate(history, at(15))
     assert s.status == "running"
     assert s.elapsed == dt.timedelta(hours=3)
+    assert s.percent == 75.0 and s.cycle == 1
     assert s.remaining == dt.timedelta(hours=1)
     assert s.deadline == at(16)
     assert s.breached_at is None
     assert s.warnings == [(50, at(14))]  # 75 % used: the 90 % mark is still ahead
     late = sla.evaluate(history, at(17))
     assert late.status == "breached"
+    assert late.percent == 125.0
     assert late.breached_at == at(16)
     assert late.remaining == -dt.timedelta(hours=1)
     assert late.warnings == [(50, at(14)), (90, at(15, 36))]
@@ -54,6 +56,22 @@ def test_bad_definitions_and_histories_name_the_field():
     with pytest.raises(itsm.SLAError) as info:
         sla.evaluate([{"at": dt.datetime(2026, 3, 2, 10)}], at(12))
     assert "naive" in str(info.value)
-    with pytest.raises(itsm.SLAError):
+    with pytest.raises(itsm.SLAError) as info:
         sla.evaluate([{"at": at(10), "priority": "P9"}], at(12))
+    assert "history[0].priority: no target for priority 'P9' in SLA 'resolution'" in str(info.value)
     assert isinstance(info.value, itsm.Error) and isinstance(info.value, ValueError)
+
+
+def test_cycles_resume_or_start_again_on_reopening():
+    # docs/sla.md, worked example "Cycles": resolved at 16:00 after 2 h (14:00-16:00), reopened
+    # on Tuesday at 09:00, evaluated at 10:00; a 24x7 calendar here, so every hour counts.
+    history = [{"at": at(14), "state": "new", "category": "new", "priority": "P1"},
+               {"at": at(16), "state": "resolved", "category": "resolved"},
+               {"at": "2026-03-03T09:00:00Z", "state": "in_progress", "category": "open"}]
+    tuesday_10 = dt.datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    resumed = itsm.SLA.from_json(RESOLUTION).evaluate(history, tuesday_10)
+    assert (resumed.cycle, resumed.elapsed, resumed.percent) == (1, dt.timedelta(hours=3), 75.0)
+    fresh = itsm.SLA.from_json({**RESOLUTION, "on_reopen": "new_cycle"}).evaluate(history, tuesday_10)
+    assert (fresh.cycle, fresh.elapsed, fresh.percent) == (2, dt.timedelta(hours=1), 25.0)
+    before = itsm.SLA.from_json({**RESOLUTION, "start": {"states": ["in_progress"]}}).evaluate(history[:1], at(15))
+    assert (before.status, before.cycle, before.percent) == ("not_started", 0, 0.0)

@@ -68,8 +68,24 @@ def test_validate_lists_every_problem_without_raising():
 
 
 def test_validate_of_a_built_workflow_is_its_warnings():
-    wf = itsm.Workflow.builtin("incident")
-    assert itsm.Workflow.validate(wf) == wf.warnings
+    # The two warnings docs/workflows.md names: a state whose single way out is never guarded,
+    # and a transition that duplicates another.
+    warned = {
+        "name": "warned",
+        "states": [{"id": "open", "category": "new", "initial": True}, {"id": "work", "category": "open"},
+                   {"id": "done", "category": "closed", "terminal": True}],
+        "transitions": [{"id": "take", "from": ["open"], "to": "work"},
+                        {"id": "finish", "from": ["work"], "to": "done"},
+                        {"id": "finish_too", "from": ["work"], "to": "done"}],
+    }
+    wf = itsm.Workflow.from_json(warned)
+    assert [(p.level, p.where) for p in wf.warnings] == [("warning", "state 'open'"),
+                                                          ("warning", "transition 'finish_too' (#3)")]
+    assert "single way out" in wf.warnings[0].message and "duplicates transition 'finish'" in wf.warnings[1].message
+    # The built workflow's warnings are those the unbuilt definition's check lists.
+    assert itsm.Workflow.validate(wf) == wf.warnings == itsm.Workflow.validate(warned)
+    incident = itsm.Workflow.builtin("incident")
+    assert itsm.Workflow.validate(incident) == incident.warnings == []
 
 
 def test_documents_that_are_not_definitions():

@@ -288,11 +288,12 @@ inline result<ticket> ticket::replay(workflow_ptr wf, std::string id, const nloh
         t.emplace(std::move(*created));
         continue;
       }
+      // Before the from-state: a create record has none to name.
+      if (r.kind == record_kind::create) detail::fail(errc::invalid_argument, f + ": only the first record may be 'create'");
       if (r.from != t->state_) {
         detail::fail(errc::invalid_argument, f + ".from: '" + wf->state(r.from).id + "' but the ticket is in '" +
                                                  t->state() + "'");
       }
-      if (r.kind == record_kind::create) detail::fail(errc::invalid_argument, f + ": only the first record may be 'create'");
       outcome out;
       if (t->refuse_if_before_last(r.at, out)) detail::fail(out.code, f + " (seq " + std::to_string(r.seq) + "): " + out.message);
       switch (r.kind) {

@@ -33,6 +33,31 @@ def _policy_text(policy: Policy) -> str:
     raise TypeError(f"policy: expected a dict, JSON text or a path, got {type(policy).__name__}")
 
 
+def _read_options(order: str, now: Optional[Instant], skip_bad_lines: bool) -> str:
+    """The read options' JSON form (itsm/event.hpp, read_options)."""
+    seconds = _now(now)
+    at = None if seconds is None else _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _json.dumps({"order": order, "now": at, "skip_bad_lines": bool(skip_bad_lines)})
+
+
+def _log_text(events: Iterable[Union[str, dict]]) -> str:
+    """An iterable of lines or dicts as one text, item n on line n (blank items keep their number)."""
+    if isinstance(events, (bytes, dict)):
+        raise TypeError(f"events: expected a path or an iterable of lines or dicts, got {type(events).__name__}")
+    lines = []
+    for n, item in enumerate(events, 1):
+        if isinstance(item, dict):
+            lines.append(_json.dumps(item))
+        elif isinstance(item, str):
+            line = item.rstrip("\n")
+            if "\n" in line:
+                raise ValueError(f"events[{n - 1}]: a line with a newline inside (one event a line)")
+            lines.append(line)
+        else:
+            raise TypeError(f"events[{n - 1}]: expected a str line or a dict, got {type(item).__name__}")
+    return "\n".join(lines)
+
+
 def _numbered_lines(events: Events) -> Iterator[Tuple[int, str]]:
     """(line number, text) of each non-blank event line: from a file (a path), or from an
     iterable of lines or dicts, numbered from 1 as the items come (blank lines keep their number)."""
@@ -111,6 +136,25 @@ class EventStore:
         self._line = max(self._line, last)
         return refusals
 
+    def read(self, events: Events, order: str = "time", now: Optional[Instant] = None,
+             skip_bad_lines: bool = False) -> Dict[str, Any]:
+        """Reads a whole log (a path, or an iterable of lines or dicts) as `itsmctl replay`,
+        `report` and `audit` do, and returns what the read found (its data quality). A line that
+        is not an event line (not UTF-8, not JSON, not an object) raises itsm.Error naming the
+        line, and nothing is applied, unless `skip_bad_lines`. Each ticket's events are applied
+        in time order (`order="file"`: as given); events after `now` are left out."""
+        options = _read_options(order, now, skip_bad_lines)
+        if isinstance(events, (str, _os.PathLike)):
+            quality, _ = _call(Error, self._core.read_file, _os.fspath(events), options)
+        else:
+            quality, _ = _call(Error, self._core.read_text, _log_text(events), "events", options)
+        return _json.loads(quality)
+
+    @property
+    def quality(self) -> Dict[str, Any]:
+        """What every line given so far came to: the `data_quality` of reports and audits."""
+        return _json.loads(self._core.quality())
+
     @property
     def counts(self) -> Dict[str, int]:
         """`{"tickets", "events", "applied", "refused"}` so far (the `--summary` line of replay)."""
@@ -138,7 +182,7 @@ class EventStore:
     def audit(self, policy: Policy = None, now: Optional[Instant] = None,
               chain: Union[None, str, "_os.PathLike[str]"] = None) -> Dict[str, Any]:
         """The compliance audit (as `itsmctl audit --format json`); `chain` is a hash-chained
-        history export to verify (a path), as `--chain`."""
+        history export (a path) to verify and check against this store's tickets, as `--chain`."""
         chain_text, chain_name = "", ""
         if chain is not None:
             chain_name = _os.fspath(chain)
@@ -156,17 +200,20 @@ def _now(now: Optional[Instant]) -> Optional[int]:
 
 
 def report(events: Events, policy: Policy = None, now: Optional[Instant] = None,
-           workflows: Iterable[Workflow] = ()) -> Dict[str, Any]:
+           workflows: Iterable[Workflow] = (), order: str = "time", skip_bad_lines: bool = False) -> Dict[str, Any]:
     """The service report of an event log (a path, or an iterable of lines or dicts): equal to
-    `itsmctl report --format json` (with `--policy`, `--now`, `--workflow` as given)."""
+    `itsmctl report --format json` with `--policy`, `--now`, `--workflow`, `--order` and
+    `--skip-bad-lines` as given (`now` also leaves out the events after it)."""
     store = EventStore(workflows)
-    store.extend(events)
+    store.read(events, order=order, now=now, skip_bad_lines=skip_bad_lines)
     return store.report(policy, now)
 
 
 def audit(events: Events, policy: Policy = None, now: Optional[Instant] = None, workflows: Iterable[Workflow] = (),
-          chain: Union[None, str, "_os.PathLike[str]"] = None) -> Dict[str, Any]:
-    """The compliance audit of an event log: equal to `itsmctl audit --format json`."""
+          chain: Union[None, str, "_os.PathLike[str]"] = None, order: str = "time",
+          skip_bad_lines: bool = False) -> Dict[str, Any]:
+    """The compliance audit of an event log: equal to `itsmctl audit --format json` (the options
+    as for `report`; `chain` as `--chain`)."""
     store = EventStore(workflows)
-    store.extend(events)
+    store.read(events, order=order, now=now, skip_bad_lines=skip_bad_lines)
     return store.audit(policy, now, chain)

@@ -63,13 +63,25 @@ def p90(xs):
     return xs[math.ceil(0.9 * len(xs)) - 1]
 
 
+def in_time_order(lines):
+    """(line number, line) in the order itsmctl applies events by default: a stable sort by time,
+    a create before the other events of its instant, then the export's seq."""
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+
+    def key(item):
+        ev = json.loads(item[1])
+        return parse_time(ev["at"]), 0 if ev.get("create") else 1, ev.get("seq", 0)
+
+    return sorted(numbered, key=key)
+
+
 def independent_figures(events_path, response_targets, process="incident"):
     """Response and resolution hours, reopen rate and 24x7 response compliance of incidents,
     from the applied events only."""
     refused = {json.loads(l)["line"] for l in run("replay", "--events", events_path).stdout.splitlines()}
     tickets = {}
     with open(events_path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
+        for n, line in in_time_order(f):
             if n in refused or not line.strip():
                 continue
             ev = json.loads(line)
@@ -100,7 +112,10 @@ def independent_figures(events_path, response_targets, process="incident"):
     resol = [(t["resolved"] - t["created"]) / 3600 for t in inc if t["resolved"] is not None]
     met = breached = 0
     for t in inc:
-        prio = (level(t["fields"].get("impact", 0)) + level(t["fields"].get("urgency", 0))) // 2
+        # The priority field when set (the ServiceNow map carries ServiceNow's own), else the
+        # impact x urgency matrix.
+        prio = level(t["fields"]["priority"]) if "priority" in t["fields"] else \
+            (level(t["fields"].get("impact", 0)) + level(t["fields"].get("urgency", 0))) // 2
         if t["responded"] is None or prio == 0 or t["cancelled_first"]:
             continue  # never responded, no target, or cancelled (the clock is cancelled, not met)
         if t["responded"] - t["created"] > response_targets[f"P{prio}"]:
@@ -216,11 +231,12 @@ with tempfile.TemporaryDirectory() as tmp:
         r = run("convert", "xes", log, "--map", mapping)
         check(r.returncode == 2 and "itsmctl convert" in r.stderr, f"convert: CSV read as XES: {r.stderr}")
         compare("servicenow", events, tmp)
-        # The eight moves the incident model does not allow (tests/itsmctl/replay_real_logs.py:
-        # seven changes to closed incidents, one Active -> New).
+        # The seven moves the incident model does not allow (tests/itsmctl/replay_real_logs.py:
+        # seven changes to closed incidents; in time order INC0000164's "Active -> New" is its
+        # first state recorded late, not a move back).
         r = run("audit", "--events", events, "--format", "json")
         rules = collections.Counter(f["rule"] for f in json.loads(r.stdout)["findings"])
-        check(rules["disallowed_transition"] == 8, f"servicenow audit: {rules}")
+        check(rules["disallowed_transition"] == 7, f"servicenow audit: {rules}")
         # Volvo IT problems: the report's figures, and every refused move is an audit finding
         # (4,282, all not_allowed_from_state, as tests/itsmctl/replay_real_logs.py counts them).
         xes = os.path.join(SHARED, "data", "bpic2013_closed_problems.xes.gz")

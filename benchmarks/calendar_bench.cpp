@@ -1,5 +1,6 @@
 // Business-time arithmetic: add and between over spans from a day to ten years on a calendar
-// with two shifts, national holidays and a DST zone; calendar compilation; the C ABI's cost.
+// with two shifts, national holidays and a DST zone; add_working_days over up to a century;
+// calendar compilation; the C ABI's cost.
 
 #include <benchmark/benchmark.h>
 
@@ -108,6 +109,36 @@ void BM_compile_10_years(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_compile_10_years)->Unit(benchmark::kMicrosecond);
+
+// add_working_days across up to a century (issue 18: 20,000 working days took gigabytes when
+// every step past the compiled days rebuilt them). This calendar has about 253 working days a
+// year, so 25,300 reach from 2026 to 2125. Cold: each call on a freshly loaded calendar, so it
+// loads the JSON, counts a century of days and compiles the instants around the answer; warm:
+// the same calendar asked again.
+constexpr std::int64_t working_days_per_year = 253;
+// 10:00 in Berlin on New Year's Day, a holiday: the count starts on Friday 2 January.
+const sys_seconds working_days_start{seconds{start_2026 + 9 * 3600}};
+
+void BM_add_working_days_cold(benchmark::State& state) {
+  const auto days = static_cast<int>(state.range(0) * working_days_per_year);
+  for (auto _ : state) {
+    auto cal = itsm::calendar::from_json(calendar_json).value();
+    auto r = cal.add_working_days(working_days_start, days);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_add_working_days_cold)->Arg(1)->Arg(10)->Arg(100)->ArgName("years")->Unit(benchmark::kMicrosecond);
+
+void BM_add_working_days_warm(benchmark::State& state) {
+  const auto days = static_cast<int>(state.range(0) * working_days_per_year);
+  const auto cal = itsm::calendar::from_json(calendar_json).value();
+  (void)cal.add_working_days(working_days_start, days);
+  for (auto _ : state) {
+    auto r = cal.add_working_days(working_days_start, days);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_add_working_days_warm)->Arg(1)->Arg(10)->Arg(100)->ArgName("years");
 
 // The C ABI's twin: the same C++ call on a calendar made as BM_c_abi_add makes its own.
 void BM_add_as_c_abi(benchmark::State& state) { run_adds(state, loaded_calendar()); }

@@ -3,7 +3,7 @@
     pip install --no-build-isolation ./bindings/python
 
 The extension is built by the repository's own CMake project (the same flags, the same generated
-headers as `cmake --build`), so this needs what a CMake build needs (README "Build") and nothing
+headers as `cmake --build`), so this needs what a CMake build needs (docs/building.md) and nothing
 from the network. `--no-build-isolation` makes pip use the installed setuptools and wheel
 (Debian: python3-setuptools, python3-wheel) instead of downloading them.
 """

@@ -2,7 +2,7 @@
 /// \file
 /// Business calendars: working hours, holidays, overrides and time zones, and the business-time
 /// arithmetic on them (`add`, `between`, `next_open`, ...), with the meaning pinned in
-/// docs of the project (README "Business time").
+/// docs/calendars.md ("Business time", "Conventions").
 ///
 /// A `calendar` is an immutable value, cheap to copy (it shares its compiled form) and safe to
 /// use from many threads at once. Its working time is compiled lazily into sorted stretches with
@@ -51,7 +51,7 @@ struct pause {
   sys_seconds end;
 };
 
-/// Per-call conventions and pauses. Defaults are the design page's defaults.
+/// Per-call conventions and pauses. Defaults are those of docs/calendars.md, "Conventions".
 struct calc_options {
   at_close_convention at_close = at_close_convention::close;
   dst_convention dst = dst_convention::elapsed;
@@ -116,7 +116,8 @@ inline result<dst_convention> parse_dst_convention(std::string_view name, const 
 
 class calendar {
  public:
-  /// Loads the JSON form (see README "Calendars"). Errors name the field and the value.
+  /// Loads the JSON form (docs/calendars.md, "The calendar object"). Errors name the field and
+  /// the value.
   static result<calendar> from_json(std::string_view text) {
     return detail::capture<calendar>([&] {
       return calendar(detail::parse_calendar(detail::parse_json_text(text, "calendar"), "calendar"));
@@ -197,7 +198,8 @@ class calendar {
   }
 
   /// The same wall time on the `days`-th working day after `t`'s date (before it when
-  /// negative); see README for closed start days and non-working wall times.
+  /// negative); docs/calendars.md ("Business time") says what closed start days and
+  /// non-working wall times give.
   result<sys_seconds> add_working_days(sys_seconds t, int days,
                                        const calc_options& options = {}) const {
     return detail::capture<sys_seconds>([&] {
@@ -258,7 +260,8 @@ class calendar {
     return add_working_days(std::chrono::floor<std::chrono::seconds>(t), days, options);
   }
 
-  /// The holiday dates of `year` by the calendar's rules (observed days included), sorted.
+  /// The holiday dates of `year` by the calendar's rules (observed days and every date of a
+  /// range included), sorted.
   result<std::vector<civil_date>> holidays(int year) const {
     return detail::capture<std::vector<civil_date>>([&] {
       if (year < detail::min_supported_year || year > detail::max_supported_year) {

@@ -95,7 +95,7 @@ ITSM_API int itsm_version_number(void);
 /** Releases text the library returned through a `char **out`; NULL is accepted. */
 ITSM_API void itsm_free(void *text);
 
-/** Limits on what input can make the library do (README "Reliability"). Input beyond one is
+/** Limits on what input can make the library do (docs/reliability.md, "Limits"). Input beyond one is
  *  refused with ITSM_ELIMIT and a message naming it ("limits.json_depth = 64"); nothing changes.
  *  `size` must be sizeof(itsm_limits): the struct may grow at its end in later versions, and the
  *  library reads and writes only the members the caller's size covers. */
@@ -142,7 +142,7 @@ ITSM_API int itsm_calendar_add(const itsm_calendar *cal, int64_t start, int64_t 
 ITSM_API int itsm_calendar_between(const itsm_calendar *cal, int64_t start, int64_t end,
                                    int64_t *out);
 
-/** How at_close and dst conventions are chosen (see the README's calendar section). */
+/** How at_close and dst conventions are chosen (docs/calendars.md, "Conventions"). */
 typedef enum itsm_at_close {
   ITSM_AT_CLOSE_CLOSE = 0, /**< a deadline that lands on a closing time stays there */
   ITSM_AT_CLOSE_OPEN = 1   /**< ... moves to the next opening */
@@ -197,7 +197,7 @@ ITSM_API int itsm_calendar_to_json(const itsm_calendar *cal, char **out);
 /** An immutable SLA definition: targets per priority, business hours, start / pause / stop. */
 typedef struct itsm_sla itsm_sla;
 
-/** Loads an SLA definition from its JSON form (see the README's SLA section). */
+/** Loads an SLA definition from its JSON form (docs/sla.md, "The definition"). */
 ITSM_API int itsm_sla_from_json(itsm_sla **out, const char *json, size_t len);
 /** Releases an SLA definition; NULL is accepted. */
 ITSM_API void itsm_sla_free(itsm_sla *sla);
@@ -417,6 +417,51 @@ ITSM_API int itsm_verify_history(const char *jsonl, size_t len, size_t *records,
  *  the target). */
 ITSM_API int itsm_ticket_sla(const itsm_ticket *ticket, const itsm_sla *sla, int64_t now,
                              itsm_sla_result *out);
+
+/* --- Event logs: the event store, the service report and the compliance audit --------------- */
+/* The same library code as itsmctl replay, report and audit (docs/events.md,
+ * docs/report-and-audit.md), so a host gets the tool's answers. */
+
+/** Tickets by id, built by applying event lines (one JSON object each). */
+typedef struct itsm_event_store itsm_event_store;
+
+/** A store that knows the built-in workflows, with the host guards a replay needs
+ *  (all_findings_closed; the change processes' schedule guard over an empty schedule). */
+ITSM_API int itsm_event_store_new(itsm_event_store **out);
+/** Releases a store and its tickets; NULL is accepted. */
+ITSM_API void itsm_event_store_free(itsm_event_store *store);
+/** Makes `wf` known by its name to later create events (replacing a built-in of that name). */
+ITSM_API int itsm_event_store_add_workflow(itsm_event_store *store, const itsm_workflow *wf);
+/** Checks changes' planned windows against `schedule`'s freezes and bookings from now on. */
+ITSM_API int itsm_event_store_use_schedule(itsm_event_store *store, const itsm_change_schedule *schedule);
+/** Applies one event line (`len` bytes; `line_no` numbers it in the answer). ITSM_OK when it
+ *  applied; otherwise the refusal's code, nothing changed, and itsm_error_last() holds its
+ *  message and, as detail, its refusal line. When `outcome` is not NULL, *outcome is the line's
+ *  answer as JSON (the refusal line itsmctl replay prints, or {"code": "ok", ...} with the
+ *  ticket, line, workflow and event), to release with itsm_free. A line that is not JSON or not
+ *  an event is a refusal too (ITSM_EPARSE, ITSM_EINVAL, ...), never a failure of the store. */
+ITSM_API int itsm_event_store_apply(itsm_event_store *store, const char *line, size_t len, size_t line_no,
+                                    char **outcome);
+/** The numbers so far: tickets, and lines applied or refused (`events` = applied + refused).
+ *  Any pointer may be NULL. */
+ITSM_API int itsm_event_store_counts(const itsm_event_store *store, size_t *tickets, size_t *events,
+                                     size_t *applied, size_t *refused);
+/** *out = every refusal so far as JSON Lines (one refusal line each, in the order given). */
+ITSM_API int itsm_event_store_refusals(const itsm_event_store *store, char **out);
+/** *out = a copy of the ticket `id` (ITSM_ENOT_FOUND when there is none), to free with
+ *  itsm_ticket_free. */
+ITSM_API int itsm_event_store_ticket(const itsm_event_store *store, const char *id, itsm_ticket **out);
+/** *out = the service report of every ticket and refusal in `store`, as itsmctl report prints
+ *  it. `options_json` (NULL: the defaults) is an object with any of: "policy" (the SLA policy
+ *  object; default: the built-in one), "calendar" (replaces the policy's), "now" (RFC 3339 with
+ *  an offset; default: the latest record), "format" ("json" (default), "table", "markdown",
+ *  "csv"). With "json" the text equals itsmctl report --format json. */
+ITSM_API int itsm_event_store_report(const itsm_event_store *store, const char *options_json, char **out);
+/** *out = the compliance audit, as itsmctl audit prints it (options as for the report, without
+ *  "calendar"). `chain` (`chain_len` bytes; NULL: none) is a hash-chained history export to
+ *  verify, named `chain_name` in its finding (as itsmctl audit --chain). */
+ITSM_API int itsm_event_store_audit(const itsm_event_store *store, const char *options_json, const char *chain,
+                                    size_t chain_len, const char *chain_name, char **out);
 
 #ifdef __cplusplus
 }

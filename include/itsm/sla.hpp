@@ -51,7 +51,7 @@ struct sla_definition {
   reopen_policy on_reopen = reopen_policy::resume;
   std::vector<int> warnings;  ///< thresholds in percent, ascending, e.g. {50, 75, 90}
 
-  /// Loads the JSON form (see README "SLA clocks"); errors name the field.
+  /// Loads the JSON form (docs/sla.md, "The definition"); errors name the field.
   static result<sla_definition> from_json(const nlohmann::json& j, const std::string& field = "sla");
   static result<sla_definition> from_json(std::string_view text);
   static result<sla_definition> from_json(const char* text) {
@@ -100,8 +100,12 @@ struct sla_status {
   std::chrono::seconds elapsed{0};    ///< business seconds on the clock (pauses excluded)
   std::chrono::seconds remaining{0};  ///< target - elapsed; negative once breached
   double percent = 0;                 ///< elapsed / target * 100
-  std::optional<sys_seconds> deadline;     ///< where the target is used up if the clock runs on
-  std::optional<sys_seconds> breached_at;  ///< when elapsed passed the target
+  /// Where the target is used up: that instant once it has been, else where it would be if the
+  /// clock ran on from now (a stopped or cancelled clock: from its stop), past pauses counted.
+  std::optional<sys_seconds> deadline;
+  /// The first instant at which elapsed exceeds the target (the next working second after the
+  /// target was used up, not that instant itself); none while elapsed <= target.
+  std::optional<sys_seconds> breached_at;
   std::vector<sla_warning> warnings;       ///< thresholds crossed, in order
   int cycle = 0;                           ///< 1-based cycle the answer describes; 0 not started
 };
@@ -250,7 +254,7 @@ inline result<sla_status> evaluate(const sla_definition& def, gsl::span<const ti
     enum class phase { idle, running, paused, stopped, cancelled } ph = phase::idle;
     std::vector<std::pair<std::int64_t, std::int64_t>> spans;  // running spans of the cycle
     std::int64_t run_start = 0;
-    std::int64_t stopped_at = 0;  // meaningful in phase::stopped
+    std::int64_t stopped_at = 0;  // meaningful in phase::stopped and phase::cancelled
     const std::int64_t now_s = now.time_since_epoch().count();
 
     auto close_span = [&](std::int64_t at) {
@@ -279,13 +283,11 @@ inline result<sla_status> evaluate(const sla_definition& def, gsl::span<const ti
       const bool is_stop = def.stop.matches(state, category);
       const bool is_cancel = def.cancel.matches(state, category);
       const bool is_pause = def.pause.matches(state, category);
-      const bool is_start = (i == 0 && def.start_on_create) || def.start.matches(state, category);
-      const bool is_running = ph == phase::running || ph == phase::paused;
-
-      if (is_running) {
-        if (ph == phase::running) close_span(at);
+      // The clock moves to the phase this record's state asks for, from `at` on.
+      auto enter = [&] {
         if (is_cancel) {
           ph = phase::cancelled;
+          stopped_at = at;
         } else if (is_stop) {
           ph = phase::stopped;
           stopped_at = at;
@@ -293,18 +295,30 @@ inline result<sla_status> evaluate(const sla_definition& def, gsl::span<const ti
           ph = is_pause ? phase::paused : phase::running;
           run_start = at;
         }
+      };
+
+      if (i == 0 && def.start_on_create) {
+        // Created: the clock starts whatever the state, and a stop or cancel state stops it at
+        // once, so that a later reopening runs it.
+        ++out.cycle;
+        enter();
         continue;
       }
-      // Idle, stopped or cancelled: does this record (re)start the clock?
-      const bool reopening = ph == phase::stopped || ph == phase::cancelled;
-      const bool starts = is_start || (reopening && !is_stop && !is_cancel);
-      if (!starts || is_stop || is_cancel) continue;
+      if (ph == phase::running || ph == phase::paused) {
+        if (ph == phase::running) close_span(at);
+        enter();
+        continue;
+      }
+      // Idle, stopped or cancelled: a record that stops or cancels changes nothing (a met cycle
+      // that is then cancelled stays met); any other record reopens a stopped or cancelled
+      // clock, and one matching `start` starts an idle one.
+      if (is_stop || is_cancel) continue;
+      if (ph == phase::idle && !def.start.matches(state, category)) continue;
       if (ph == phase::idle || def.on_reopen == reopen_policy::new_cycle || ph == phase::cancelled) {
         spans.clear();
         ++out.cycle;
       }
-      ph = is_pause ? phase::paused : phase::running;
-      run_start = at;
+      enter();
     }
     if (ph == phase::idle) {
       out.status = sla_state::not_started;
@@ -331,12 +345,20 @@ inline result<sla_status> evaluate(const sla_definition& def, gsl::span<const ti
     out.percent = 100.0 * static_cast<double>(elapsed) / static_cast<double>(target);
     const bool breached = elapsed > target;
     if (breached) {
-      const auto at = detail::instant_reaching(cal, spans_now, target);
-      if (at) out.breached_at = sys_seconds{std::chrono::seconds{*at}};
-      out.deadline = out.breached_at;
+      // Elapsed first exceeds the target where its next second starts: a target used up at a
+      // close or just before a pause breaches at the next opening or at the resume.
+      const auto past = detail::instant_reaching(cal, spans_now, target + 1);
+      if (past) out.breached_at = sys_seconds{std::chrono::seconds{*past - 1}};
+    }
+    if (elapsed >= target) {
+      // Used up: the deadline is that instant, whatever the clock did since, so it never jumps.
+      const auto used_up = detail::instant_reaching(cal, spans_now, target);
+      if (used_up) out.deadline = sys_seconds{std::chrono::seconds{*used_up}};
     } else {
-      // Where the target is used up if the clock runs on from now (or from its stop).
-      const std::int64_t from = ph == phase::stopped ? stopped_at : now_s;
+      // Where the target would be used up running on from now, or from the instant a stopped
+      // or cancelled clock stopped.
+      const bool stopped = ph == phase::stopped || ph == phase::cancelled;
+      const std::int64_t from = stopped ? stopped_at : now_s;
       out.deadline = cal.add(sys_seconds{std::chrono::seconds{from}}, out.remaining).value();
     }
     for (int w : def.warnings) {

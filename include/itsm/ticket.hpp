@@ -148,42 +148,54 @@ class ticket {
                                const nlohmann::json& fields = detail::empty_json_object(),
                                std::string_view comment = {});
 
-  /// Fires transition `transition_id` from the current state. Checks, in order: the time, the
-  /// transition (`unknown_transition`, `not_allowed_from_state`), the actor's roles, the fields
-  /// (`missing_fields`, bad values), independence (`segregation_of_duties`), approvals, then the
-  /// host's guards; on success merges `fields` (null removes a field), appends one history
-  /// record and runs the actions.
+  /// Fires transition `transition_id` from the current state: that transition, whatever its kind.
+  /// Checks, in order (docs/workflows.md, "Operations and their checks"): the time
+  /// (`time_went_backwards`), the transition (`unknown_transition`, `not_allowed_from_state`),
+  /// the history and comment limits, the actor (roles; a `reject`-kind transition is a veto, so
+  /// also the approver's role and exclusions), the fields (bad values, `missing_fields`),
+  /// independence (`segregation_of_duties`), approvals, the number of fields, then the host's
+  /// guards; on success merges `fields` (null removes a field), appends one history record and
+  /// runs the actions.
   outcome fire(std::string_view transition_id, const actor& who, sys_seconds at,
                const nlohmann::json& fields = detail::empty_json_object(), std::string_view comment = {},
                const hooks* host = nullptr);
 
   /// Fires the single transition from the current state into `state` (for imports that record
-  /// states, not events). Among several, those the actor may fire are kept, then rejections are
-  /// dropped; more than one left is `ambiguous`. Moving to the state the ticket is already in is
-  /// a field update (`update`), never a self-loop transition: an imported log that repeats a
-  /// state records other changes, not an event.
+  /// states, not events). Checks the time first, then the state (`not_found`). Among several
+  /// transitions there, those the actor may fire (as `allowed` judges) are kept, then rejections
+  /// are dropped; more than one left is `ambiguous`. The one left goes through `fire`'s checks.
+  /// Moving to the state the ticket is already in is a field update (`update`), never a
+  /// self-loop transition: an imported log that repeats a state records other changes, not an
+  /// event.
   outcome move_to(std::string_view state, const actor& who, sys_seconds at,
                   const nlohmann::json& fields = detail::empty_json_object(), std::string_view comment = {},
                   const hooks* host = nullptr);
 
   /// Records `who`'s approval for the transition leaving the current state that needs
-  /// approvals. Refused when `who` lacks the approver role, is named in one of the rule's
-  /// `exclude` fields, or has already approved. When the rule is automatic and this was the
-  /// last approval needed, the transition fires too (`outcome::fired`), as `who`.
+  /// approvals (the first whose approver role `who` holds). Checks the time first; refused when
+  /// nothing here needs approvals, when `who` lacks the approver role, is named in one of the
+  /// rule's `exclude` fields, or has already approved. When the rule is automatic and this was
+  /// the last approval needed, the transition fires too (`outcome::fired`), as `who` without a
+  /// role check; if that firing is refused the approval still stands.
   outcome approve(const actor& who, sys_seconds at, std::string_view comment = {},
                   const hooks* host = nullptr);
 
-  /// Fires the current state's rejection transition (`"kind": "reject"`) as an approver.
+  /// Fires the current state's first rejection transition (`"kind": "reject"`): a veto, so `who`
+  /// needs the approver role of the state's approval rule (if any), must not be named in its
+  /// `exclude` fields, and must hold one of the transition's own roles (if it lists any).
   outcome reject(const actor& who, sys_seconds at, const nlohmann::json& fields = detail::empty_json_object(),
                  std::string_view comment = {}, const hooks* host = nullptr);
 
   /// Changes fields without a transition; the current state's required fields must stay, and a
   /// ticket in a terminal state no longer changes (`not_allowed_from_state`). Changing nothing
-  /// appends nothing.
+  /// appends nothing (the ticket's last time stays where it was).
   outcome update(const actor& who, sys_seconds at, const nlohmann::json& fields,
                  std::string_view comment = {});
 
-  /// The transitions `who` may fire now by state and role (fields and approvals not checked).
+  /// The transitions `who` may fire now: those leaving the current state whose actor checks
+  /// `who` passes (roles; for `reject`-kind ones also the approver's role and exclusions, judged
+  /// on the fields as the transition alone would leave them). What a call brings or the host
+  /// decides (fields, approvals, guards) is not checked.
   std::vector<std::string> allowed(const actor& who) const;
 
   const std::string& id() const noexcept { return id_; }
@@ -239,16 +251,33 @@ class ticket {
   /// `restore` once the snapshot's text is known to be UTF-8 (parsed text always is).
   static result<ticket> restore_parsed(workflow_ptr wf, const nlohmann::json& snapshot);
   enum class check_mode { full, replay };
+  /// Fires transition `t` from the third check on: the caller has checked the time and that `t`
+  /// leaves the current state.
   outcome apply(workflow::index t, const actor& who, sys_seconds at, const nlohmann::json& fields,
                 std::string_view comment, const hooks* host, check_mode mode);
+  /// Records an approval for `t`; the caller has checked the time.
   outcome add_approval(workflow::index t, const actor& who, sys_seconds at, std::string_view comment,
                        bool check_roles);
   /// Fills `out` with `not_allowed_from_state`, the state and the transitions leaving it.
   void refuse_not_allowed(outcome& out, const std::string& why) const;
+  /// Fills `out` (`time_went_backwards`) and returns true when `at` is older than the last record.
+  /// Every call checks this first, so a back-dated event is refused for its time whatever else
+  /// is wrong with it.
+  bool refuse_if_before_last(sys_seconds at, outcome& out) const;
   /// Fills `out` and returns true when no record can be appended: the history is at its limit,
   /// the comment is too long (`limit_exceeded`), the actor's name or the comment is not UTF-8
-  /// (`invalid_argument`), or `at` is older than the last record (`time_went_backwards`).
-  bool refuse_if_cannot_append(sys_seconds at, const actor& who, std::string_view comment, outcome& out) const;
+  /// (`invalid_argument`). The time is checked apart, first.
+  bool refuse_if_cannot_append(const actor& who, std::string_view comment, outcome& out) const;
+  /// The transition leaving the current state whose approval rule `who` answers to: the first
+  /// whose rule's role `who` holds (any when trusted), else the last with a rule; npos when none
+  /// has one. Approving and rejecting (an approver's veto) both route through it.
+  workflow::index approval_transition_for(const actor& who) const;
+  /// The checks that depend on who fires `t` (what `allowed` lists by): the transition's roles
+  /// and, for a `reject`-kind transition, the approver's role and the rule's `exclude` fields,
+  /// read through `lookup` (the fields as they would be). Fills `out` and returns true on a
+  /// refusal (`role_denied`, `segregation_of_duties`).
+  template <class Lookup>
+  bool refuse_if_actor_may_not(workflow::index t, const actor& who, Lookup&& lookup, outcome& out) const;
   /// Records in `changes` each of `incoming`'s values that differs from the current fields.
   void collect_changes(const nlohmann::json& incoming, nlohmann::json& changes,
                        const nlohmann::json& skip = nlohmann::json()) const;

@@ -187,7 +187,7 @@ class workflow {
   /// Every error and warning the checks find; empty when the definition is clean.
   static std::vector<problem> check(const workflow_definition& def);
 
-  /// Parses the JSON form (README "Workflow definitions") and builds it. A malformed document
+  /// Parses the JSON form (docs/workflows.md, "The definition") and builds it. A malformed document
   /// fails with `errc::parse_error` / `errc::invalid_argument` naming the JSON path.
   static result<workflow_ptr> from_json(std::string_view text);
   static result<workflow_ptr> from_json(const nlohmann::json& j);

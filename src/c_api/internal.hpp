@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "itsm/change_schedule.hpp"
+#include "itsm/event.hpp"
 #include "itsm/detail/utf8.hpp"
 #include "itsm/itsm.h"
 #include "itsm/sla.hpp"
@@ -76,6 +77,7 @@ ITSM_C_HANDLE(itsm_ticket, itsm::ticket, "ticket");
 ITSM_C_HANDLE(itsm_actor_handle, itsm::actor, "actor handle");
 ITSM_C_HANDLE(itsm_hooks, itsm::hooks, "hooks");
 ITSM_C_HANDLE(itsm_change_schedule, itsm::change_schedule, "change schedule");
+ITSM_C_HANDLE(itsm_event_store, itsm::event_store, "event store");
 #undef ITSM_C_HANDLE
 
 namespace itsm::c_api {
@@ -83,7 +85,7 @@ namespace itsm::c_api {
 constexpr bool tags_distinct() {
   const std::uint64_t tags[] = {live_tag<itsm_calendar>,     live_tag<itsm_sla>,   live_tag<itsm_workflow>,
                                 live_tag<itsm_ticket>,       live_tag<itsm_hooks>, live_tag<itsm_actor_handle>,
-                                live_tag<itsm_change_schedule>};
+                                live_tag<itsm_change_schedule>, live_tag<itsm_event_store>};
   for (std::size_t i = 0; i < std::size(tags); ++i) {
     for (std::size_t j = i + 1; j < std::size(tags); ++j) {
       if (tags[i] == tags[j]) return false;

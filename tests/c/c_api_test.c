@@ -104,10 +104,38 @@ static void test_bad_calendars(void) {
   itsm_calendar_free(cal);
 }
 
+/* Holiday ranges come through the C ABI as through every loader: the JSON is the same. */
+static void test_holiday_ranges(void) {
+  static const char *golden_week =
+      "{\"week\": {\"wed\": [[\"09:00\", \"17:00\"]], \"thu\": [[\"09:00\", \"17:00\"]]},"
+      " \"holidays\": [{\"from\": \"2026-10-01\", \"to\": \"2026-10-07\", \"name\": \"National Day\"}]}";
+  static const char *backward = "{\"holidays\": [{\"from\": \"2026-10-07\", \"to\": \"2026-10-01\"}]}";
+  itsm_calendar *cal = NULL;
+  int32_t dates[16] = {0};
+  size_t count = 0;
+  int64_t out = 0;
+  const int64_t wed_30_sep_10 = 1790762400; /* 2026-09-30T10:00:00Z */
+
+  CHECK(itsm_calendar_from_json(&cal, golden_week, strlen(golden_week)) == ITSM_OK);
+  CHECK(itsm_calendar_holidays(cal, 2026, dates, 16, &count) == ITSM_OK);
+  CHECK(count == 7 && dates[0] == 20261001 && dates[6] == 20261007);
+  /* Wednesday 30 September + 1 working day (Wednesdays and Thursdays work): the 1st and the 7th
+     are in the range, so Thursday 8 October. */
+  CHECK(itsm_calendar_add_working_days(cal, wed_30_sep_10, 1, NULL, &out) == ITSM_OK);
+  CHECK(out == wed_30_sep_10 + 8 * 86400);
+  itsm_calendar_free(cal);
+
+  cal = NULL;
+  CHECK(itsm_calendar_from_json(&cal, backward, strlen(backward)) == ITSM_EINVAL);
+  CHECK(cal == NULL);
+  CHECK(strstr(itsm_error_last()->message, "calendar.holidays[0].to") != NULL);
+}
+
 int main(void) {
   test_version();
   test_errors();
   test_calendar();
   test_bad_calendars();
+  test_holiday_ranges();
   return check_summary();
 }

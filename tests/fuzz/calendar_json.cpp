@@ -1,6 +1,7 @@
 // Calendar JSON: any text either loads or is refused with a message; a loaded calendar writes a
 // canonical form that loads to the same form, and its arithmetic keeps its laws:
-// between(t, add(t, d)) == d for d >= 0, add never goes backwards.
+// between(t, add(t, d)) == d for d >= 0, add never goes backwards; counting working days and
+// listing holidays answer or refuse.
 #include "fuzz.hpp"
 #include "itsm/calendar.hpp"
 
@@ -26,6 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   (void)cal->next_open(t);
   (void)cal->prev_close(t);
+  // Up to 25,000 working days either way: a century, which must cost no more than its days.
+  (void)cal->add_working_days(t, static_cast<int>(delta % 50'001) - 25'000);
   (void)cal->holidays(static_cast<int>(1970 + start % 100));
   return 0;
 }

@@ -63,6 +63,11 @@ def main():
     calendars["overnight"] = {"timezone": "America/Sao_Paulo", "week": {"fri": [["22:00", "06:00"]], "sat": [["00:00", "24:00"]]}}
     for cal in list(calendars.values())[:40]:
         write("calendar_json", numbers(rng) + json.dumps(cal).encode())
+    # The example calendars (holiday ranges, make-up days), from 2025-01-27T02:00:00Z with 8 h of
+    # business time and 3,800 working days: numbers fixed, not drawn, so the seeds above stay.
+    for path in sorted(glob.glob(os.path.join(REPO, "examples", "calendars", "*.json"))):
+        write("calendar_json", struct.pack(">II", 1737943200 + 2_000_000_000, 28800) +
+              open(path, "rb").read())
     for i in range(0, min(len(queries), 60), 3):
         write("sla_query", "".join(queries[i:i + 3]))
 

@@ -1,9 +1,12 @@
 // Properties over random calendars and instants, and agreement with a deliberately naive
 // minute-walking implementation kept here (it knows nothing of stretches or prefix sums).
 
+#include <cstdio>
+#include <cstdlib>
 #include <random>
-#include <thread>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -21,8 +24,23 @@ struct naive_interval {
 
 struct naive_calendar {
   int offset_min = 0;
+  bool eu_dst = false;  // Europe/Berlin: offset_min is +60, and the EU's summer time applies
   std::vector<naive_interval> week[7];
   std::vector<std::int64_t> holidays;  // local days
+
+  // The EU rule, in force since 1996, from its text: summer time (one hour more) from 01:00 UTC
+  // on the last Sunday of March to 01:00 UTC on the last Sunday of October.
+  int offset_min_at(std::int64_t t) const {
+    if (!eu_dst) return offset_min;
+    const int year = int(itsm::detail::civil_from_days(itsm::detail::floor_div(t, 86400)).year());
+    auto last_sunday = [year](unsigned month) {
+      std::int64_t d = itsm::detail::days_from_civil(year, month, 31);
+      while (itsm::detail::weekday_index(d) != 6) --d;
+      return d;
+    };
+    const std::int64_t begin = last_sunday(3) * 86400 + 3600, end = last_sunday(10) * 86400 + 3600;
+    return offset_min + (t >= begin && t < end ? 60 : 0);
+  }
 
   const std::vector<naive_interval>& day(std::int64_t d) const {
     static const std::vector<naive_interval> none;
@@ -31,7 +49,7 @@ struct naive_calendar {
     return week[itsm::detail::weekday_index(d)];
   }
   bool working_minute(std::int64_t t) const {  // t: epoch seconds, multiple of 60
-    const std::int64_t local_min = itsm::detail::floor_div(t, 60) + offset_min;
+    const std::int64_t local_min = itsm::detail::floor_div(t, 60) + offset_min_at(t);
     const std::int64_t d = itsm::detail::floor_div(local_min, 1440);
     for (std::int64_t dd = d - 1; dd <= d; ++dd) {
       const std::int64_t m = local_min - dd * 1440;
@@ -61,7 +79,7 @@ struct naive_calendar {
     char off[16];
     std::snprintf(off, sizeof off, "%c%02d:%02d", offset_min < 0 ? '-' : '+',
                   std::abs(offset_min) / 60, std::abs(offset_min) % 60);
-    std::string j = std::string(R"({"timezone":")") + off + R"(","week":{)";
+    std::string j = std::string(R"({"timezone":")") + (eu_dst ? "Europe/Berlin" : off) + R"(","week":{)";
     for (int d = 0; d < 7; ++d) {
       j += std::string(d ? "," : "") + "\"" + keys[d] + "\":[";
       for (std::size_t i = 0; i < week[d].size(); ++i) {
@@ -77,7 +95,9 @@ struct naive_calendar {
   }
 };
 
-naive_calendar random_calendar(std::mt19937_64& rng) {
+naive_calendar random_calendar(std::mt19937_64& rng,
+                               std::int64_t holiday_base = itsm::detail::days_from_civil(2026, 1, 1),
+                               int holiday_span = 120) {
   naive_calendar c;
   std::uniform_int_distribution<int> n_intervals(0, 3), offset(-12 * 4, 14 * 4);
   c.offset_min = offset(rng) * 15;
@@ -96,15 +116,28 @@ naive_calendar random_calendar(std::mt19937_64& rng) {
       cursor = close;
     }
   }
-  std::uniform_int_distribution<int> hday(0, 120);
-  const std::int64_t base = itsm::detail::days_from_civil(2026, 1, 1);
-  for (int i = 0; i < 6; ++i) c.holidays.push_back(base + hday(rng));
+  std::uniform_int_distribution<int> hday(0, holiday_span);
+  for (int i = 0; i < 6; ++i) c.holidays.push_back(holiday_base + hday(rng));
   return c;
 }
 
 bool any_hours(const naive_calendar& c) {
   for (const auto& d : c.week)
     if (!d.empty()) return true;
+  return false;
+}
+
+// Whether an interval opens or closes between 02:00 and 03:00, where the EU's changes fall: the
+// manual maps such a window end to one instant (a gap's end, an overlap's earlier), which a
+// walker asking "is this minute's wall time inside the window" does not model.
+bool ends_in_change_hour(const naive_calendar& c) {
+  for (const auto& d : c.week) {
+    for (const auto& iv : d) {
+      for (const int m : {iv.open_min % 1440, iv.close_min % 1440}) {
+        if (m >= 120 && m < 180) return true;
+      }
+    }
+  }
   return false;
 }
 
@@ -137,6 +170,41 @@ TEST_CASE("random calendars agree with a naive minute walker", "[calendar][prope
     }
   }
   CHECK(checked > 300);
+}
+
+TEST_CASE("random Berlin calendars past 2038 agree with a minute walker that knows the EU rule",
+          "[calendar][property][zones]") {
+  // Past the last transition written in the zone's file (2037): only its footer rule gives DST.
+  std::mt19937_64 rng(2038);
+  std::uniform_int_distribution<int> year(2039, 2398), near_change(0, 15 * 1440), span(0, 20 * 1440),
+      budget(0, 3 * 1440);
+  int checked = 0;
+  for (int round = 0; round < 400 && checked < 300; ++round) {
+    const int y = year(rng);
+    auto naive = random_calendar(rng, itsm::detail::days_from_civil(y, 3, 15), 240);
+    naive.offset_min = 60;
+    naive.eu_dst = true;
+    if (!any_hours(naive) || ends_in_change_hour(naive)) continue;
+    const std::string json = naive.to_json();
+    auto cal = itsm::calendar::from_json(json);
+    INFO(json);
+    REQUIRE(cal);
+    for (int q = 0; q < 10; ++q) {
+      // From up to 15 days before a change (2..5 weeks of working time spans it).
+      const unsigned month = q % 2 ? 10 : 3;
+      const std::int64_t a = itsm::detail::days_from_civil(y, month, 15) * 86400 + near_change(rng) * 60LL;
+      const std::int64_t b = a + span(rng) * 60LL;
+      const auto got = cal->between(sys_seconds{seconds{a}}, sys_seconds{seconds{b}});
+      REQUIRE(got);
+      CHECK(got->count() == naive.between(a, b));
+      const std::int64_t d = budget(rng) * 60LL;
+      const auto due = cal->add(sys_seconds{seconds{a}}, seconds{d});
+      REQUIRE(due);
+      CHECK(due->time_since_epoch().count() == naive.add(a, d));
+      ++checked;
+    }
+  }
+  CHECK(checked >= 300);
 }
 
 TEST_CASE("add and between are inverse, monotonic and additive", "[calendar][property]") {
@@ -200,4 +268,222 @@ TEST_CASE("one calendar shared by threads grows its compiled range safely", "[ca
       CHECK(answers[t][i] == r->time_since_epoch().count());
     }
   }
+}
+
+namespace {
+
+// --- add_working_days against a naive day walker ---------------------------------------------
+// The walker steps through dates one at a time with its own Gregorian arithmetic (month lengths,
+// leap years, a weekday that turns with each step) and knows nothing of the library's date
+// helpers, segments or day tables.
+
+struct walked_date {
+  int year, month, day;
+  int weekday;              // 0 = Monday
+  std::int64_t epoch_day;   // days since 1970-01-01, counted by the steps
+};
+
+bool operator<(const walked_date& a, const walked_date& b) {
+  return std::tie(a.year, a.month, a.day) < std::tie(b.year, b.month, b.day);
+}
+
+int month_length(int year, int month) {
+  static const int lengths[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : lengths[month - 1];
+}
+
+/// Every date from 1 January 1940 to 31 December 2160, walked from 1 January 2000: a Saturday,
+/// and epoch day 10957 (30 years of 365 days and the leap days of 1972..1996 after 1970-01-01).
+const std::vector<walked_date>& walked_dates() {
+  static const std::vector<walked_date> dates = [] {
+    std::vector<walked_date> out;
+    walked_date d{2000, 1, 1, 5, 10957};
+    // Walk back to 1940-01-01 first, then forward to the end.
+    while (d.year > 1940 || d.month > 1 || d.day > 1) {
+      if (--d.day == 0) {
+        if (--d.month == 0) {
+          d.month = 12;
+          --d.year;
+        }
+        d.day = month_length(d.year, d.month);
+      }
+      d.weekday = (d.weekday + 6) % 7;
+      --d.epoch_day;
+    }
+    while (d.year <= 2160) {
+      out.push_back(d);
+      if (++d.day > month_length(d.year, d.month)) {
+        d.day = 1;
+        if (++d.month > 12) {
+          d.month = 1;
+          ++d.year;
+        }
+      }
+      d.weekday = (d.weekday + 1) % 7;
+      ++d.epoch_day;
+    }
+    return out;
+  }();
+  return dates;
+}
+
+std::string date_text(const walked_date& d) {
+  char b[16];
+  std::snprintf(b, sizeof b, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return b;
+}
+
+/// A random calendar of whole days: working weekdays 08:00-17:00, holidays as dates, yearly
+/// dates and ranges, overrides that close a day or open it 09:00-12:00. A wall time of 10:00
+/// is inside every working day's hours, so add_working_days answers exactly that time.
+struct day_calendar {
+  int offset_min = 0;
+  bool weekday_works[7] = {};
+  std::vector<std::size_t> dates;                             // indexes into walked_dates()
+  std::vector<std::pair<int, int>> yearly;                    // (month, day)
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;    // inclusive indexes
+  std::vector<std::pair<std::size_t, bool>> overrides;        // index (each once), opens the day
+
+  bool holiday(std::size_t i) const {
+    const auto& d = walked_dates()[i];
+    for (auto h : dates)
+      if (h == i) return true;
+    for (const auto& y : yearly)
+      if (y.first == d.month && y.second == d.day) return true;
+    for (const auto& r : ranges)
+      if (!(d < walked_dates()[r.first]) && !(walked_dates()[r.second] < d)) return true;
+    return false;
+  }
+  bool working(std::size_t i) const {
+    for (const auto& o : overrides)
+      if (o.first == i) return o.second;
+    return !holiday(i) && weekday_works[walked_dates()[i].weekday];
+  }
+  /// The naive answer: step day by day, skipping closed days.
+  std::size_t add_working_days(std::size_t i, std::int64_t n) const {
+    const std::ptrdiff_t step = n < 0 ? -1 : 1;
+    const auto next = [&](std::size_t k) { return static_cast<std::size_t>(static_cast<std::ptrdiff_t>(k) + step); };
+    while (!working(i)) i = next(i);
+    for (std::int64_t k = 0; k < (n < 0 ? -n : n); ++k) {
+      i = next(i);
+      while (!working(i)) i = next(i);
+    }
+    return i;
+  }
+
+  std::string to_json() const {
+    static const char* keys[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    char off[16];
+    std::snprintf(off, sizeof off, "%c%02d:%02d", offset_min < 0 ? '-' : '+', std::abs(offset_min) / 60,
+                  std::abs(offset_min) % 60);
+    std::string j = std::string(R"({"timezone":")") + off + R"(","week":{)";
+    bool first = true;
+    for (int d = 0; d < 7; ++d) {
+      if (!weekday_works[d]) continue;
+      j += std::string(first ? "" : ",") + "\"" + keys[d] + R"(":[["08:00","17:00"]])";
+      first = false;
+    }
+    j += R"(},"holidays":[)";
+    first = true;
+    const auto sep = [&] {
+      const char* s = first ? "" : ",";
+      first = false;
+      return std::string(s);
+    };
+    for (auto i : dates) j += sep() + "\"" + date_text(walked_dates()[i]) + "\"";
+    for (const auto& y : yearly) {
+      char b[16];
+      std::snprintf(b, sizeof b, "--%02d-%02d", y.first, y.second);
+      j += sep() + "\"" + b + "\"";
+    }
+    for (const auto& r : ranges) {
+      j += sep() + R"({"from":")" + date_text(walked_dates()[r.first]) + R"(","to":")" +
+           date_text(walked_dates()[r.second]) + R"(","name":"range"})";
+    }
+    j += R"(],"overrides":{)";
+    first = true;
+    for (const auto& o : overrides)
+      j += sep() + "\"" + date_text(walked_dates()[o.first]) + "\":" + (o.second ? R"([["09:00","12:00"]])" : "[]");
+    return j + "}}";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("add_working_days agrees with a naive day walker", "[calendar][property][days]") {
+  std::mt19937_64 rng(18);
+  const auto& dates = walked_dates();
+  // Starts in 2000..2100, 60 years from either end of the walked dates.
+  std::size_t first_start = 0;
+  while (dates[first_start].year < 2000) ++first_start;
+  std::size_t last_start = first_start;
+  while (dates[last_start].year < 2100) ++last_start;
+  std::uniform_int_distribution<std::size_t> start(first_start, last_start), near(first_start - 400, last_start + 400);
+  std::uniform_int_distribution<int> offset(-12 * 4, 14 * 4), month(1, 12), range_len(0, 20), small(-400, 400);
+  int checked = 0;
+  for (int round = 0; round < 40; ++round) {
+    day_calendar c;
+    c.offset_min = offset(rng) * 15;
+    int working_weekdays = 0;
+    for (auto& works : c.weekday_works) {
+      works = rng() % 5 < 3;
+      working_weekdays += works ? 1 : 0;
+    }
+    if (working_weekdays == 0) {
+      c.weekday_works[rng() % 7] = true;
+      working_weekdays = 1;
+    }
+    for (int i = 0; i < 8; ++i) c.dates.push_back(near(rng));
+    for (int i = 0; i < 3; ++i) {
+      const int m = month(rng);
+      std::uniform_int_distribution<int> mday(1, month_length(2000, m));  // 29 February too
+      c.yearly.emplace_back(m, mday(rng));
+    }
+    for (int i = 0; i < 6; ++i) {
+      const std::size_t from = near(rng);
+      c.ranges.emplace_back(from, from + static_cast<std::size_t>(range_len(rng)));
+    }
+    while (c.overrides.size() < 8) {
+      const std::size_t day = near(rng);
+      bool taken = false;
+      for (const auto& o : c.overrides) taken = taken || o.first == day;
+      if (!taken) c.overrides.emplace_back(day, rng() % 2 == 0);
+    }
+
+    const std::string json = c.to_json();
+    INFO(json);
+    auto cal = itsm::calendar::from_json(json);
+    REQUIRE(cal);
+    // One calendar for all the round's queries, asked in random order, so that its compiled
+    // ranges grow both ways, by small steps and by jumps.
+    const std::int64_t limit = 45LL * 52 * working_weekdays;  // at most about 45 years away
+    std::uniform_int_distribution<std::int64_t> big(-limit, limit);
+    for (int q = 0; q < 30; ++q) {
+      const std::size_t s = start(rng);
+      const std::int64_t n = q % 5 == 4 ? big(rng) : small(rng);
+      const std::size_t expected = c.add_working_days(s, n);
+      const std::int64_t wall_10h = 10 * 3600 - c.offset_min * 60;  // 10:00 local, in UTC seconds of the day
+      const itsm::sys_seconds t{seconds{dates[s].epoch_day * 86400 + wall_10h}};
+      const auto got = cal->add_working_days(t, static_cast<int>(n));
+      INFO("start " << date_text(dates[s]) << ", n = " << n << ", expected " << date_text(dates[expected]));
+      REQUIRE(got);
+      CHECK(got->time_since_epoch().count() == dates[expected].epoch_day * 86400 + wall_10h);
+      ++checked;
+    }
+    // holidays(year) lists every holiday date of the year, ranges included (overrides are not
+    // holidays).
+    for (int q = 0; q < 3; ++q) {
+      const int year = dates[start(rng)].year;
+      std::vector<std::string> expected;
+      for (std::size_t i = 0; i < dates.size(); ++i)
+        if (dates[i].year == year && c.holiday(i)) expected.push_back(date_text(dates[i]));
+      const auto listed = cal->holidays(year);
+      REQUIRE(listed);
+      std::vector<std::string> got;
+      for (const auto& d : *listed) got.push_back(d.to_string());
+      CHECK(got == expected);
+    }
+  }
+  CHECK(checked == 40 * 30);
 }

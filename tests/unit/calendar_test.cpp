@@ -1,6 +1,8 @@
-// Table-driven tests of the calendar rules of the design page (docs: README "Business time").
+// Table-driven tests of the calendar rules (docs/calendars.md, "Business time").
 // Each row: a calendar, a query, the expected answer, and why.
 
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -131,6 +133,126 @@ TEST_CASE("holiday rules", "[calendar][holidays]") {
                 R"("op":"between","start":"2026-01-05T00:00:00Z","end":"2026-01-20T00:00:00Z")"),
        "32400"},
   });
+}
+
+TEST_CASE("holiday ranges", "[calendar][holidays]") {
+  const std::string office_with_golden_week =
+      R"({"week":{"mon":[["09:00","17:00"]],"tue":[["09:00","17:00"]],"wed":[["09:00","17:00"]],
+          "thu":[["09:00","17:00"]],"fri":[["09:00","17:00"]]},
+          "holidays":[{"from":"2026-10-01","to":"2026-10-07","name":"National Day"},
+                      {"from":"2026-12-28","to":"2027-01-03"}],
+          "overrides":{"2026-10-10":[["09:00","17:00"]]}})";
+  const auto with_range = [](const std::string& range) {
+    return R"({"week":{"mon":[["09:00","17:00"]]},"holidays":["--12-25",)" + range + "]}";
+  };
+  run_rows({
+      {"every date of a range is a holiday, both ends included",
+       with_cal(office_with_golden_week, R"("op":"holidays","year":2026)"),
+       R"(["2026-10-01","2026-10-02","2026-10-03","2026-10-04","2026-10-05","2026-10-06","2026-10-07",
+           "2026-12-28","2026-12-29","2026-12-30","2026-12-31"])"},
+      {"a range across the year end lists its dates of each year in that year",
+       with_cal(office_with_golden_week, R"("op":"holidays","year":2027)"),
+       R"(["2027-01-01","2027-01-02","2027-01-03"])"},
+      {"Wednesday 30 September + 1 working day skips the week-long holiday",
+       with_cal(office_with_golden_week, R"("op":"add_working_days","start":"2026-09-30T10:00:00Z","days":1)"),
+       R"("2026-10-08T10:00:00+00:00")"},
+      {"a make-up working day (an override) on the Saturday after the range",
+       with_cal(office_with_golden_week, R"("op":"add_working_days","start":"2026-10-09T10:00:00Z","days":1)"),
+       R"("2026-10-10T10:00:00+00:00")"},
+      {"backward across the range", with_cal(office_with_golden_week,
+                                               R"("op":"add_working_days","start":"2026-10-08T10:00:00Z","days":-1)"),
+       R"("2026-09-30T10:00:00+00:00")"},
+      {"no working time inside the range",
+       with_cal(office_with_golden_week, R"("op":"between","start":"2026-09-28T00:00:00Z","end":"2026-10-12T00:00:00Z")"),
+       "172800"},  // 28-30 September, 8 and 9 October, the make-up Saturday 10th: 6 days of 8 h
+      {"a one-day range", with_cal(with_range(R"({"from":"2026-07-06","to":"2026-07-06"})"), R"("op":"holidays","year":2026)"),
+       R"(["2026-07-06","2026-12-25"])"},
+      {"a range of 366 days is the longest",
+       with_cal(with_range(R"({"from":"2028-01-01","to":"2028-12-31"})"), R"("op":"next_open","at":"2027-12-31T18:00:00Z")"),
+       R"("2029-01-01T09:00:00+00:00")"},
+      {"to before from", with_cal(with_range(R"({"from":"2026-10-07","to":"2026-10-01"})"), R"("op":"holidays","year":2026)"),
+       "error:calendar.holidays[1].to: '2026-10-01' is before from '2026-10-07'"},
+      {"a range longer than a year (the wrong year typed)",
+       with_cal(with_range(R"({"from":"2026-10-01","to":"2027-10-07"})"), R"("op":"holidays","year":2026)"),
+       "error:calendar.holidays[1].to: 2026-10-01..2027-10-07 spans 372 days; a holiday range spans at most 366"},
+      {"an end that is no date", with_cal(with_range(R"({"from":"2026-02-30","to":"2026-03-02"})"), R"("op":"holidays","year":2026)"),
+       "error:calendar.holidays[1].from: invalid date '2026-02-30' (no such day)"},
+      {"a yearly end is not a date", with_cal(with_range(R"({"from":"--10-01","to":"--10-07"})"), R"("op":"holidays","year":2026)"),
+       "error:calendar.holidays[1].from: invalid date '--10-01' (expected YYYY-MM-DD)"},
+      {"an end that is no string", with_cal(with_range(R"({"from":"2026-10-01","to":20261007})"), R"("op":"holidays","year":2026)"),
+       "error:calendar.holidays[1].to: expected a string"},
+      {"a missing end", with_cal(with_range(R"({"from":"2026-10-01","name":"National Day"})"), R"("op":"holidays","year":2026)"),
+       "error:calendar.holidays[1]: missing key 'to' (a holiday range needs from and to, both dates)"},
+      {"observed does not apply to a range",
+       with_cal(with_range(R"({"from":"2026-10-01","to":"2026-10-07","observed":true})"), R"("op":"holidays","year":2026)"),
+       "error:calendar.holidays[1]: unknown key 'observed' (allowed: from, to, name)"},
+      {"an end outside the supported years",
+       with_cal(with_range(R"({"from":"2399-12-30","to":"2400-01-02"})"), R"("op":"holidays","year":2399)"),
+       "error:calendar.holidays[1].to: date '2400-01-02' is outside the supported years 1900..2399"},
+  });
+}
+
+// The State Council's schedule for 2025 (国务院办公厅关于2025年部分节假日安排的通知, published
+// 12 November 2024): New Year's Day 1 January; Spring Festival 28 January to 4 February, with
+// Sunday 26 January and Saturday 8 February worked; Qingming 4 to 6 April; Labour Day 1 to 5 May,
+// Sunday 27 April worked; Dragon Boat 31 May to 2 June; National Day and Mid-Autumn 1 to 8 October,
+// Sunday 28 September and Saturday 11 October worked. examples/calendars/cn-mainland-2025.json
+// holds it as the manual shows it.
+TEST_CASE("the Chinese Mainland calendar of 2025", "[calendar][holidays]") {
+  std::ifstream in(std::string(ITSM_EXAMPLES_DIR) + "/calendars/cn-mainland-2025.json");
+  REQUIRE(in);
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto cal = itsm::calendar::from_json(json);
+  REQUIRE(cal);
+  const auto at = [&](const char* wall) { return *cal->parse_time(wall); };
+  const auto text = [&](const itsm::result<itsm::sys_seconds>& r) { return r ? cal->format(*r) : r.error_value().message; };
+
+  const auto holidays_2025 = cal->holidays(2025);
+  REQUIRE(holidays_2025);
+  std::vector<std::string> listed;
+  for (const auto& d : *holidays_2025) listed.push_back(d.to_string());
+  CHECK(listed == std::vector<std::string>{
+                      "2025-01-01", "2025-01-28", "2025-01-29", "2025-01-30", "2025-01-31", "2025-02-01",
+                      "2025-02-02", "2025-02-03", "2025-02-04", "2025-04-04", "2025-04-05", "2025-04-06",
+                      "2025-05-01", "2025-05-02", "2025-05-03", "2025-05-04", "2025-05-05", "2025-05-31",
+                      "2025-06-01", "2025-06-02", "2025-10-01", "2025-10-02", "2025-10-03", "2025-10-04",
+                      "2025-10-05", "2025-10-06", "2025-10-07", "2025-10-08"});
+
+  struct day_row {
+    const char* why;
+    const char* start;  // wall time in Asia/Shanghai
+    int days;
+    const char* expected;
+  };
+  const day_row rows[] = {
+      {"Friday + 1 is the make-up Sunday before the Spring Festival", "2025-01-24T10:00:00", 1, "2025-01-26T10:00:00+08:00"},
+      {"the day before the Spring Festival + 1 skips its eight days", "2025-01-27T10:00:00", 1, "2025-02-05T10:00:00+08:00"},
+      {"a day of the festival counts as the next working day", "2025-02-01T10:00:00", 0, "2025-02-05T10:00:00+08:00"},
+      {"Friday + 1 is the make-up Saturday after it", "2025-02-07T10:00:00", 1, "2025-02-08T10:00:00+08:00"},
+      {"Qingming: Thursday + 1 is Monday", "2025-04-03T10:00:00", 1, "2025-04-07T10:00:00+08:00"},
+      {"Labour Day: Friday + 1 is the make-up Sunday", "2025-04-25T10:00:00", 1, "2025-04-27T10:00:00+08:00"},
+      {"Labour Day: 30 April + 1 is 6 May", "2025-04-30T10:00:00", 1, "2025-05-06T10:00:00+08:00"},
+      {"Dragon Boat: Friday + 1 is Tuesday", "2025-05-30T10:00:00", 1, "2025-06-03T10:00:00+08:00"},
+      {"Golden Week: Friday + 1 is the make-up Sunday", "2025-09-26T10:00:00", 1, "2025-09-28T10:00:00+08:00"},
+      {"Golden Week: 30 September + 1 is 9 October", "2025-09-30T10:00:00", 1, "2025-10-09T10:00:00+08:00"},
+      {"Golden Week: Friday 10 October + 1 is the make-up Saturday", "2025-10-10T10:00:00", 1, "2025-10-11T10:00:00+08:00"},
+      {"Golden Week backward: 9 October - 1 is 30 September", "2025-10-09T10:00:00", -1, "2025-09-30T10:00:00+08:00"},
+      {"2025 has 248 working days: the last day of 2024 + 248 is the last of 2025", "2024-12-31T10:00:00", 248,
+       "2025-12-31T10:00:00+08:00"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.why);
+    CHECK(text(cal->add_working_days(at(r.start), r.days)) == r.expected);
+  }
+  // 248 working days of 8 h; nothing is open during the Golden Week.
+  CHECK(cal->between(at("2025-01-01T00:00:00"), at("2026-01-01T00:00:00"))->count() == 248 * 8 * 3600);
+  CHECK(text(cal->next_open(at("2025-10-01T09:00:00"))) == "2025-10-09T09:00:00+08:00");
+  // It round-trips through its canonical form, ranges and names included.
+  const auto again = itsm::calendar::from_json(cal->to_json());
+  REQUIRE(again);
+  CHECK(again->to_json() == cal->to_json());
+  CHECK(cal->to_json()["holidays"][1] ==
+        nlohmann::json::parse(R"({"from":"2025-01-28","to":"2025-02-04","name":"Spring Festival 春节"})"));
 }
 
 TEST_CASE("daylight saving: elapsed and wall conventions", "[calendar][dst]") {
@@ -282,7 +404,8 @@ TEST_CASE("bad input names the field and the value", "[calendar][errors]") {
 TEST_CASE("a calendar round-trips through its canonical JSON", "[calendar]") {
   const auto cal = itsm::calendar::from_json(
       R"({"timezone":"Europe/Berlin","week":{"mon":[["08:00","13:00"],["14:00","18:00"]],"fri":[["22:00","06:00"]]},
-          "holidays":["2026-12-31","--12-25",{"date":"--07-04","observed":true},{"month":11,"weekday":"thu","nth":4},{"easter":1,"name":"Easter Monday"}],
+          "holidays":["2026-12-31","--12-25",{"date":"--07-04","observed":true},{"month":11,"weekday":"thu","nth":4},{"easter":1,"name":"Easter Monday"},
+                      {"from":"2026-10-01","to":"2026-10-07","name":"National Day"}],
           "overrides":{"2026-12-24":[["08:00","12:00"]]}})");
   REQUIRE(cal);
   const auto again = itsm::calendar::from_json(cal->to_json());

@@ -5,6 +5,7 @@
 
 #include "itsm/change_schedule.hpp"
 #include "itsm/links.hpp"
+#include "ticket_support.hpp"
 
 namespace {
 
@@ -49,10 +50,7 @@ ticket make(const char* wf, const char* id, const json& fields) {
   return std::move(*t);
 }
 
-void ok(const itsm::outcome& out) {
-  INFO(out.message);
-  REQUIRE(out.ok());
-}
+using itsm_test::ok;
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 #include "itsm/change_schedule.hpp"
 #include "itsm/ticket.hpp"
+#include "ticket_support.hpp"
 
 namespace {
 
@@ -15,15 +16,10 @@ using itsm::errc;
 using itsm::ticket;
 using nlohmann::json;
 
-itsm::sys_seconds at(std::int64_t minutes) {
-  return itsm::sys_seconds{std::chrono::seconds{1772445600 + minutes * 60}};  // 2026-03-02T10:00Z
-}
-
-itsm::workflow_ptr builtin(const char* name) {
-  auto wf = itsm::builtin_workflow(name);
-  REQUIRE(wf);
-  return *wf;
-}
+using itsm_test::at;
+using itsm_test::builtin;
+using itsm_test::ok;
+using itsm_test::refused;
 
 ticket make(const char* wf, const char* id, const json& fields = json::object()) {
   auto t = ticket::create(builtin(wf), id, actor{"creator", {}}, at(0), fields);
@@ -45,22 +41,6 @@ const itsm::hooks& change_hooks() {
 }
 const actor support{"sue", {"support"}};
 const actor caller{"carol", {"caller"}};
-
-/// Every refusal must leave the ticket exactly as it was.
-template <class F>
-itsm::outcome refused(ticket& t, errc expected, F&& call) {
-  const std::string before = t.snapshot().dump();
-  itsm::outcome out = call(t);
-  INFO(out.message);
-  CHECK(out.code == expected);
-  CHECK(t.snapshot().dump() == before);
-  return out;
-}
-
-void ok(const itsm::outcome& out) {
-  INFO(out.message);
-  REQUIRE(out.ok());
-}
 
 /// Snapshot -> restore -> snapshot and history -> replay -> snapshot are the identity.
 void round_trips(const ticket& t) {

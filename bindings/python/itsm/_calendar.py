@@ -16,7 +16,7 @@ class Calendar:
     """A business calendar: working hours, holidays, overrides and a time zone.
 
     Aware datetimes go in and come out (in the calendar's zone); a naive datetime means the
-    calendar's wall clock. See the README for the JSON form and the exact conventions.
+    calendar's wall clock. docs/calendars.md has the JSON form and the exact conventions.
     """
 
     def __init__(self, core: "_itsm.Calendar"):
@@ -160,7 +160,7 @@ class Calendar:
 
 @_dataclasses.dataclass(frozen=True)
 class SLAStatus:
-    """One SLA clock at a given time (see the README's SLA section for each member's meaning)."""
+    """One SLA clock at a given time (docs/sla.md, "Evaluation", gives each member's meaning)."""
     status: str                       #: not_started, running, paused, met, breached, breached_met, cancelled
     priority: str
     target: _dt.timedelta

@@ -86,7 +86,7 @@ def _load(core_class, spec: Union[str, dict], kind: type):
 
 
 def get_limits() -> dict:
-    """The limits in force (README "Reliability"): json_bytes, json_depth, field_bytes, fields,
+    """The limits in force (docs/reliability.md, "Limits"): json_bytes, json_depth, field_bytes, fields,
     history, intervals_per_day, holidays, overrides. Input beyond one raises an Error whose
     `.reason` is "limit_exceeded" and whose message names the limit."""
     return dict(_itsm.get_limits())

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The README's offline install, checked: `pip install --no-build-isolation --no-index` of
+# The offline install of docs/python.md ("Getting it"), checked: `pip install --no-build-isolation --no-index` of
 # bindings/python (from a copy of the source tree, so the check leaves the checkout clean), then
 # `import itsm` from a fresh environment that has only the installed package on its path.
 # usage: pip_install_test.sh PYTHON SOURCE_DIR VERSION

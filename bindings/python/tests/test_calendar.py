@@ -1,4 +1,5 @@
 import datetime as dt
+import pathlib
 
 import pytest
 
@@ -70,6 +71,36 @@ def test_next_open_next_close_prev_close_and_working_days():
     with pytest.raises(itsm.CalendarError) as info:
         cal.holidays(1066)
     assert "1066" in str(info.value)
+
+
+# The State Council's 2025 schedule (国务院办公厅关于2025年部分节假日安排的通知, 12 November 2024),
+# as the manual shows it; the C++ tests check it day by day.
+CN_MAINLAND_2025 = pathlib.Path(__file__).resolve().parents[3] / "examples" / "calendars" / "cn-mainland-2025.json"
+
+
+def test_holiday_ranges_load_from_python():
+    cal = itsm.Calendar.from_json(CN_MAINLAND_2025.read_text(encoding="utf-8"))
+    holidays = cal.holidays(2025)
+    assert len(holidays) == 28
+    assert holidays[1:9] == [dt.date(2025, 1, 28) + dt.timedelta(days=k) for k in range(8)]  # Spring Festival
+    assert holidays[-8:] == [dt.date(2025, 10, 1) + dt.timedelta(days=k) for k in range(8)]  # Golden Week
+    # The day before the Spring Festival + 1 skips its eight days; Friday + 1 is the make-up Saturday.
+    assert cal.add_working_days(dt.datetime(2025, 1, 27, 10, 0), 1).isoformat() == "2025-02-05T10:00:00+08:00"
+    assert cal.add_working_days(dt.datetime(2025, 2, 7, 10, 0), 1).isoformat() == "2025-02-08T10:00:00+08:00"
+    assert cal.to_json()["holidays"][1] == {"from": "2025-01-28", "to": "2025-02-04", "name": "Spring Festival 春节"}
+    assert itsm.Calendar.from_json(cal.to_json()).to_json() == cal.to_json()
+
+
+def test_bad_holiday_ranges_name_the_field():
+    def load(range_):
+        return itsm.Calendar.from_json({**OFFICE, "holidays": ["--12-25", range_]})
+
+    with pytest.raises(itsm.CalendarError, match=r"calendar\.holidays\[1\]\.to: '2026-10-01' is before from '2026-10-07'"):
+        load({"from": "2026-10-07", "to": "2026-10-01"})
+    with pytest.raises(itsm.CalendarError, match=r"calendar\.holidays\[1\]\.to: .* spans 372 days"):
+        load({"from": "2026-10-01", "to": "2027-10-07"})
+    with pytest.raises(itsm.CalendarError, match=r"calendar\.holidays\[1\]: missing key 'from'"):
+        load({"to": "2026-10-07"})
 
 
 np = pytest.importorskip("numpy")

@@ -1,5 +1,5 @@
 #pragma once
-// The calendar's JSON form (design page "Calendar object"), parsed strictly: an unknown key, a
+// The calendar's JSON form (docs/calendars.md, "The calendar object"), parsed strictly: an unknown key, a
 // bad time, overlapping intervals or an unknown zone is an error that names the field.
 
 #include <string>
@@ -78,6 +78,30 @@ inline void parse_date_form(const std::string& s, const std::string& field, holi
   }
 }
 
+/// `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}`: whole local dates, both ends included.
+inline void parse_holiday_range(const json& j, const std::string& field, holiday_rule& r) {
+  only_keys(j, field, {"from", "to", "name"});
+  for (const char* k : {"from", "to"}) {
+    if (!j.contains(k)) {
+      fail(errc::invalid_argument,
+           field + ": missing key '" + k + "' (a holiday range needs from and to, both dates)");
+    }
+  }
+  r.kind = holiday_rule::date_range;
+  r.day = parse_date(need_string(j["from"], field + ".from"), field + ".from");
+  r.last_day = parse_date(need_string(j["to"], field + ".to"), field + ".to");
+  if (r.last_day < r.day) {
+    fail(errc::invalid_argument, field + ".to: '" + format_date(r.last_day) + "' is before from '" +
+                                     format_date(r.day) + "'");
+  }
+  const std::int64_t days = r.last_day - r.day + 1;
+  if (days > max_holiday_range_days) {
+    fail(errc::invalid_argument, field + ".to: " + format_date(r.day) + ".." + format_date(r.last_day) +
+                                     " spans " + std::to_string(days) + " days; a holiday range spans at most " +
+                                     std::to_string(max_holiday_range_days));
+  }
+}
+
 inline holiday_rule parse_holiday(const json& j, const std::string& field) {
   holiday_rule r;
   if (j.is_string()) {
@@ -90,6 +114,8 @@ inline holiday_rule parse_holiday(const json& j, const std::string& field) {
   if (j.contains("date")) {
     only_keys(j, field, {"date", "observed", "name"});
     parse_date_form(need_string(j["date"], field + ".date"), field + ".date", r);
+  } else if (j.contains("from") || j.contains("to")) {
+    parse_holiday_range(j, field, r);
   } else if (j.contains("easter")) {
     only_keys(j, field, {"easter", "observed", "name"});
     r.kind = holiday_rule::easter;
@@ -110,9 +136,9 @@ inline holiday_rule parse_holiday(const json& j, const std::string& field) {
       fail(errc::invalid_argument, field + ".nth: 0 is not a position (use 1..5, or -1 for the last)");
     }
   } else {
-    only_keys(j, field, {"date", "easter", "month", "weekday", "nth", "observed", "name"});
+    only_keys(j, field, {"date", "from", "to", "easter", "month", "weekday", "nth", "observed", "name"});
     fail(errc::invalid_argument,
-         field + ": a holiday object needs 'date', 'easter' or 'month'/'weekday'/'nth'");
+         field + ": a holiday object needs 'date', 'from'/'to', 'easter' or 'month'/'weekday'/'nth'");
   }
   return r;
 }
@@ -198,6 +224,10 @@ inline json calendar_to_json(const calendar_spec& spec) {
         h["nth"] = r.nth;
         break;
       case holiday_rule::easter: h["easter"] = r.easter_offset; break;
+      case holiday_rule::date_range:
+        h["from"] = format_date(r.day);
+        h["to"] = format_date(r.last_day);
+        break;
     }
     if (r.observed) h["observed"] = true;
     if (!r.name.empty()) h["name"] = r.name;

@@ -20,6 +20,8 @@ namespace detail {
 inline constexpr int min_supported_year = 1900;
 inline constexpr int max_supported_year = 2399;
 
+inline constexpr std::int64_t seconds_per_day = 86400;
+
 constexpr std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
   return date::sys_days{date::year{y} / date::month{m} / date::day{d}}.time_since_epoch().count();
 }

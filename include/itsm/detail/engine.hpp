@@ -1,6 +1,6 @@
 #pragma once
 // Business-time operations on one compiled timeline, with pauses and the at_close convention
-// (design page "Business time"). Raw operations see the calendar's working instants W; the
+// (docs/calendars.md, "Business time"). Raw operations see the calendar's working instants W; the
 // pause-aware ones see W minus the pauses, where a pause start is a closing.
 
 #include <algorithm>
@@ -215,22 +215,46 @@ class engine {
 
   // --- days ---------------------------------------------------------------------------
 
-  bool day_is_working(std::int64_t day) const {
-    const segment* s = tl_.covering(day * seconds_per_day, day * seconds_per_day);
-    if (!s || day < s->day_lo || day >= s->day_hi) no_time_near(day * seconds_per_day, day > 0);
-    return s->day_is_working(day);
-  }
-
   /// The local day `n` working days after (before, n < 0) `day`; a closed start day counts as
-  /// the next (previous) working day.
+  /// the next (previous) working day. A binary search in the working-day counts, which grow
+  /// until they hold the answer or reach the horizon.
   std::int64_t working_day_after(std::int64_t day, std::int64_t n) const {
-    const std::int64_t step = n < 0 ? -1 : 1;
-    while (!day_is_working(day)) day += step;
-    for (std::int64_t k = 0; k < (n < 0 ? -n : n); ++k) {
-      day += step;
-      while (!day_is_working(day)) day += step;
+    const bool forward = n >= 0;
+    // Count about as far as the answer lies at once (a week has `per_week` working days, less
+    // holidays; a tenth more for those), rather than reach it by doubling.
+    std::int64_t per_week = 0;
+    for (const auto& hours : tl_.spec().week) per_week += hours.empty() ? 0 : 1;
+    const std::int64_t count = std::min<std::int64_t>(forward ? n : -n, horizon_last_day() - horizon_first_day());
+    const std::int64_t reach = per_week == 0 ? count : count * 7 * 11 / (per_week * 10);
+    const std::int64_t far = forward ? std::min(day + reach, horizon_last_day() - 1)
+                                     : std::max(day - reach, horizon_first_day());
+    const day_table* t = tl_.days_covering(std::min(day, far), std::max(day, far));
+    if (!t) {
+      fail(errc::out_of_range, "day " + format_date(day) + " is outside the supported years " +
+                                   std::to_string(min_supported_year) + ".." + std::to_string(max_supported_year));
     }
-    return day;
+    for (;;) {
+      const auto& before = t->working_before;
+      std::int64_t within = 0;  // working days on the way, the start day included
+      if (forward) {
+        // The answer: the first day by whose end (working days before `day`) + n + 1 have passed.
+        const std::int64_t wanted = t->before(day) + n;
+        if (wanted < t->before(t->day_hi)) {
+          return t->day_lo + (std::upper_bound(before.begin(), before.end(), wanted) - before.begin()) - 1;
+        }
+        within = t->before(t->day_hi) - t->before(day);
+      } else {
+        // The answer: the first day by whose end (working days up to `day`) - |n| have passed.
+        const std::int64_t wanted = t->before(day + 1) + n;
+        if (wanted > 0) {
+          return t->day_lo + (std::lower_bound(before.begin(), before.end(), wanted) - before.begin()) - 1;
+        }
+        within = t->before(day + 1);
+      }
+      const day_table* grown = tl_.grow_days(t, forward);
+      if (!grown) no_working_day_within(day, n, within);
+      t = grown;
+    }
   }
 
  private:
@@ -249,6 +273,16 @@ class engine {
     const segment* g = tl_.grow(s, forward);
     if (!g) no_time_near(from, forward);
     return g;
+  }
+
+  /// The horizon reached with `within` working days on the way (the start day included).
+  [[noreturn]] static void no_working_day_within(std::int64_t day, std::int64_t n, std::int64_t within) {
+    const std::string years = "the supported years " + std::to_string(min_supported_year) + ".." +
+                              std::to_string(max_supported_year);
+    const std::string way = std::string(n >= 0 ? "after " : "before ") + format_date(day) + " (or on it)";
+    if (within == 0) fail(errc::no_working_time, "calendar: no working day " + way + " within " + years);
+    fail(errc::out_of_range, "days: " + std::to_string(n) + " reaches past " + years + ", which hold " +
+                                 std::to_string(within) + (within == 1 ? " working day " : " working days ") + way);
   }
 
   [[noreturn]] static void no_time_near(std::int64_t from, bool forward) {

@@ -14,10 +14,15 @@ namespace itsm {
 inline namespace v1 {
 namespace detail {
 
+/// The most days one holiday range may span, both ends included: a year, leap day and all. A
+/// longer range is far likelier a mistyped year than a closure, and is refused.
+inline constexpr std::int64_t max_holiday_range_days = 366;
+
 /// One entry of a calendar's `holidays` list.
 struct holiday_rule {
-  enum kind_t { fixed_date, yearly, nth_weekday, easter } kind = fixed_date;
-  std::int64_t day = 0;  ///< fixed_date: days since the epoch
+  enum kind_t { fixed_date, yearly, nth_weekday, easter, date_range } kind = fixed_date;
+  std::int64_t day = 0;  ///< fixed_date: days since the epoch; date_range: its first day
+  std::int64_t last_day = 0;  ///< date_range: its last day (included)
   int month = 0;         ///< yearly, nth_weekday
   int day_of_month = 0;  ///< yearly
   int weekday = 0;       ///< nth_weekday: 0 = Monday .. 6 = Sunday
@@ -43,7 +48,7 @@ inline std::int64_t easter_sunday(int year) {
 }
 
 /// The date a rule falls on in `year`, or nothing (Feb 29 in a common year, a fifth Monday
-/// that the month lacks, a fixed date of another year).
+/// that the month lacks, a fixed date of another year, a range: that is many dates).
 inline bool rule_date_in_year(const holiday_rule& r, int year, std::int64_t& out) {
   using namespace boost::gregorian;
   const auto boost_weekday = [](int iso0) {  // our 0 = Monday; Boost's 0 = Sunday
@@ -80,30 +85,56 @@ inline bool rule_date_in_year(const holiday_rule& r, int year, std::int64_t& out
     case holiday_rule::easter:
       out = easter_sunday(year) + r.easter_offset;
       return true;
+    case holiday_rule::date_range:
+      return false;  // many dates: holidays_between places them
   }
   return false;
 }
 
-/// Every holiday date of `year`, sorted and unique, observed days included (also those that a
-/// rule of the next or the previous year pushes into this one).
-inline std::vector<std::int64_t> holidays_in_year(const std::vector<holiday_rule>& rules, int year) {
+/// Every holiday date in [first, last], sorted and unique, observed days included (also those
+/// that a rule of a year outside the span pushes into it). Dated rules are placed once each and
+/// only the yearly ones are evaluated year by year, so a span of centuries costs what its years
+/// and rules do, not their product.
+inline std::vector<std::int64_t> holidays_between(const std::vector<holiday_rule>& rules,
+                                                  std::int64_t first, std::int64_t last) {
   std::vector<std::int64_t> out;
-  const std::int64_t first = days_from_civil(year, 1, 1), last = days_from_civil(year, 12, 31);
+  if (last < first) return out;
+  const auto add_with_observed = [&](const holiday_rule& r, std::int64_t d) {
+    if (d >= first && d <= last) out.push_back(d);
+    if (!r.observed) return;
+    const int wd = weekday_index(d);
+    const std::int64_t extra = wd == 5 ? d - 1 : (wd == 6 ? d + 1 : d);
+    if (extra != d && extra >= first && extra <= last) out.push_back(extra);
+  };
+  const int first_year = int(civil_from_days(first).year());
+  const int last_year = int(civil_from_days(last).year());
   for (const auto& r : rules) {
-    for (int y = year - 1; y <= year + 1; ++y) {
-      std::int64_t d = 0;
-      if (!rule_date_in_year(r, y, d)) continue;
-      if (d >= first && d <= last) out.push_back(d);
-      if (r.observed) {
-        const int wd = weekday_index(d);
-        const std::int64_t extra = wd == 5 ? d - 1 : (wd == 6 ? d + 1 : d);
-        if (extra != d && extra >= first && extra <= last) out.push_back(extra);
-      }
+    switch (r.kind) {
+      case holiday_rule::fixed_date:
+        add_with_observed(r, r.day);
+        break;
+      case holiday_rule::date_range:
+        for (std::int64_t d = std::max(r.day, first); d <= std::min(r.last_day, last); ++d)
+          out.push_back(d);
+        break;
+      case holiday_rule::yearly:
+      case holiday_rule::nth_weekday:
+      case holiday_rule::easter:
+        // A year either side too: an observed day crosses a year end.
+        for (int y = first_year - 1; y <= last_year + 1; ++y) {
+          std::int64_t d = 0;
+          if (rule_date_in_year(r, y, d)) add_with_observed(r, d);
+        }
     }
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+/// Every holiday date of `year`, sorted and unique, observed days included.
+inline std::vector<std::int64_t> holidays_in_year(const std::vector<holiday_rule>& rules, int year) {
+  return holidays_between(rules, days_from_civil(year, 1, 1), days_from_civil(year, 12, 31));
 }
 
 }  // namespace detail

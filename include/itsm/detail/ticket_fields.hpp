@@ -29,6 +29,19 @@ inline const json* find_field(const json& object, const std::string& key) {
   return it == object.end() ? nullptr : &*it;
 }
 
+/// A field as it would be after a transition: the transition's own `set` wins over the
+/// caller's values, which win over the ticket's (a null found on the way means removed).
+struct fields_after {
+  const json& set;
+  const json& incoming;
+  const json& current;
+  const json* operator()(const std::string& key) const {
+    if (const auto* v = find_field(set, key)) return v;
+    if (const auto* v = find_field(incoming, key)) return v;
+    return find_field(current, key);
+  }
+};
+
 /// Impact, urgency or priority: an integer >= 1, or text starting with one ("2", "2 - High",
 /// "P2"). Returns 0 when the value is none of these.
 inline int parse_level(const json& v) {
@@ -158,7 +171,8 @@ inline bool validate_fields(const workflow& wf, const json& fields, outcome& out
         out.message = "fields." + key + ": not a field of workflow '" + wf.name() + "'";
         return false;
       }
-      if (!f->values.empty() && !v.is_null()) {
+      // A missing value (null, "", [], {}) is not a value outside the set: it clears the field.
+      if (!f->values.empty() && is_present(&v)) {
         const bool ok = v.is_string() && std::find(f->values.begin(), f->values.end(),
                                                    v.get_ref<const std::string&>()) != f->values.end();
         if (!ok) {
@@ -168,7 +182,7 @@ inline bool validate_fields(const workflow& wf, const json& fields, outcome& out
         }
       }
     }
-    if ((key == "impact" || key == "urgency" || key == "priority") && !v.is_null() && parse_level(v) == 0) {
+    if ((key == "impact" || key == "urgency" || key == "priority") && is_present(&v) && parse_level(v) == 0) {
       out.code = errc::invalid_argument;
       out.message = "fields." + key + ": " + quoted(v) + " is not a level (1, 2, ... or text such as \"2 - High\")";
       return false;
@@ -177,12 +191,13 @@ inline bool validate_fields(const workflow& wf, const json& fields, outcome& out
   return true;
 }
 
-/// The `priority` field when set, else the workflow's matrix over impact and urgency; 0 when neither.
+/// The `priority` field when present, else the workflow's matrix over impact and urgency when
+/// both are present; 0 when neither (a missing value such as "" counts as not set).
 inline int compute_priority(const workflow& wf, const json& fields) {
-  if (const json* p = find_field(fields, "priority"); p && !p->is_null()) return parse_level(*p);
+  if (const json* p = find_field(fields, "priority"); is_present(p)) return parse_level(*p);
   const json* i = find_field(fields, "impact");
   const json* u = find_field(fields, "urgency");
-  if (!i || !u || i->is_null() || u->is_null()) return 0;
+  if (!is_present(i) || !is_present(u)) return 0;
   return wf.priority(parse_level(*i), parse_level(*u));
 }
 }  // namespace detail

@@ -292,9 +292,11 @@ inline result<ticket> ticket::replay(workflow_ptr wf, std::string id, const nloh
         detail::fail(errc::invalid_argument, f + ".from: '" + wf->state(r.from).id + "' but the ticket is in '" +
                                                  t->state() + "'");
       }
+      if (r.kind == record_kind::create) detail::fail(errc::invalid_argument, f + ": only the first record may be 'create'");
       outcome out;
+      if (t->refuse_if_before_last(r.at, out)) detail::fail(out.code, f + " (seq " + std::to_string(r.seq) + "): " + out.message);
       switch (r.kind) {
-        case record_kind::create: detail::fail(errc::invalid_argument, f + ": only the first record may be 'create'");
+        case record_kind::create: break;  // refused above
         case record_kind::update: out = t->update(who, r.at, changes, r.comment); break;
         case record_kind::approve: out = t->add_approval(r.transition, who, r.at, r.comment, false); break;
         case record_kind::transition: out = t->apply(r.transition, who, r.at, changes, r.comment, nullptr, check_mode::replay); break;

@@ -15,8 +15,15 @@
 namespace itsm {
 inline namespace v1 {
 
-inline bool ticket::refuse_if_cannot_append(sys_seconds at, const actor& who, std::string_view comment,
-                                            outcome& out) const {
+inline bool ticket::refuse_if_before_last(sys_seconds at, outcome& out) const {
+  if (history_.empty() || at >= history_.back().at) return false;
+  out.code = errc::time_went_backwards;
+  out.message = "time_went_backwards: " + detail::format_utc(at) + " is before the ticket's last record (" +
+                detail::format_utc(history_.back().at) + ")";
+  return true;
+}
+
+inline bool ticket::refuse_if_cannot_append(const actor& who, std::string_view comment, outcome& out) const {
   const auto& lim = detail::limits_now();
   if (const std::size_t max = lim.history.load(std::memory_order_relaxed); history_.size() >= max) {
     out.code = errc::limit_exceeded;
@@ -29,14 +36,7 @@ inline bool ticket::refuse_if_cannot_append(sys_seconds at, const actor& who, st
     out.message = detail::limit_message("comment: " + std::to_string(comment.size()) + " bytes", "field_bytes", max);
     return true;
   }
-  if (detail::refuse_if_not_utf8(who.name, "actor.name", out) || detail::refuse_if_not_utf8(comment, "comment", out)) {
-    return true;
-  }
-  if (history_.empty() || at >= history_.back().at) return false;
-  out.code = errc::time_went_backwards;
-  out.message = "time_went_backwards: " + detail::format_utc(at) + " is before the ticket's last record (" +
-                detail::format_utc(history_.back().at) + ")";
-  return true;
+  return detail::refuse_if_not_utf8(who.name, "actor.name", out) || detail::refuse_if_not_utf8(comment, "comment", out);
 }
 
 inline void ticket::refuse_not_allowed(outcome& out, const std::string& why) const {
@@ -75,6 +75,50 @@ int ticket::count_approvals(const approval_rule& rule, Lookup&& lookup) const {
     if (a.role == rule.role && !excluded) ++valid;
   }
   return valid;
+}
+
+inline workflow::index ticket::approval_transition_for(const actor& who) const {
+  workflow::index last = workflow::npos;
+  for (auto t : wf_->outgoing(state_)) {
+    const auto& rule = wf_->transition(t).approvals;
+    if (!rule) continue;
+    if (!who.check_roles || who.has_role(rule->role)) return t;
+    last = t;
+  }
+  return last;
+}
+
+template <class Lookup>
+bool ticket::refuse_if_actor_may_not(workflow::index t, const actor& who, Lookup&& lookup, outcome& out) const {
+  const transition_def& tr = wf_->transition(t);
+  if (who.check_roles && !tr.roles.empty() &&
+      std::none_of(tr.roles.begin(), tr.roles.end(), [&](const std::string& r) { return who.has_role(r); })) {
+    out.code = errc::role_denied;
+    out.message = "role_denied: transition '" + tr.id + "' needs one of [" + detail::join(tr.roles) + "]; '" +
+                  who.name + "' has [" + detail::utf8_or_replaced(detail::join(who.roles)) + "]";
+    return true;
+  }
+  if (tr.kind != transition_kind::reject) return false;
+  // A veto is an approver's act: whoever rejects answers to an approval rule of this state.
+  const workflow::index approved = approval_transition_for(who);
+  if (approved == workflow::npos) return false;
+  const approval_rule& rule = *wf_->transition(approved).approvals;
+  if (who.check_roles && !who.has_role(rule.role)) {
+    out.code = errc::role_denied;
+    out.message = "role_denied: rejecting with '" + tr.id + "' needs the approver role '" + rule.role + "' (of '" +
+                  wf_->transition(approved).id + "'); '" + who.name + "' has [" +
+                  detail::utf8_or_replaced(detail::join(who.roles)) + "]";
+    return true;
+  }
+  for (const auto& f : rule.exclude) {
+    if (detail::names_actor(lookup(f), who.name)) {
+      out.code = errc::segregation_of_duties;
+      out.message = "segregation_of_duties: '" + who.name + "' is the " + f + " of ticket " + id_ +
+                    " and may not reject it ('" + tr.id + "')";
+      return true;
+    }
+  }
+  return false;
 }
 
 inline void ticket::append_record(record_kind kind, const actor& who, sys_seconds at, workflow::index transition,
@@ -140,25 +184,10 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
                              std::string_view comment, const hooks* host, check_mode mode) {
   outcome out;
   const transition_def& tr = wf_->transition(t);
-  if (refuse_if_cannot_append(at, who, comment, out)) return out;
-  if (mode == check_mode::full && who.check_roles && !tr.roles.empty()) {
-    bool ok = false;
-    for (const auto& r : tr.roles) ok = ok || who.has_role(r);
-    if (!ok) {
-      out.code = errc::role_denied;
-      out.message = "role_denied: transition '" + tr.id + "' needs one of [" + detail::join(tr.roles) + "]; '" +
-                    who.name + "' has [" + detail::utf8_or_replaced(detail::join(who.roles)) + "]";
-      return out;
-    }
-  }
+  if (refuse_if_cannot_append(who, comment, out)) return out;
+  const detail::fields_after lookup{tr.set, fields, fields_};
+  if (refuse_if_actor_may_not(t, who, lookup, out)) return out;  // replay's actors are trusted: roles pass
   if (!detail::validate_fields(*wf_, fields, out)) return out;
-
-  // The fields as they would be: the transition's own values win over the caller's.
-  auto lookup = [&](const std::string& key) -> const nlohmann::json* {
-    if (const auto* v = detail::find_field(tr.set, key)) return v;
-    if (const auto* v = detail::find_field(fields, key)) return v;
-    return detail::find_field(fields_, key);
-  };
   const workflow::index to = wf_->target(t);
   const state_def& target = wf_->state(to);
   for (const auto* list : {&target.required_fields, &tr.required_fields}) {
@@ -256,9 +285,10 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
 inline outcome ticket::fire(std::string_view transition_id, const actor& who, sys_seconds at,
                             const nlohmann::json& fields, std::string_view comment, const hooks* host) {
   try {
+    outcome out;
+    if (refuse_if_before_last(at, out)) return out;
     const workflow::index t = wf_->find_transition(state_, transition_id);
     if (t == workflow::npos) {
-      outcome out;
       if (wf_->has_transition_id(transition_id)) {
         refuse_not_allowed(out, "'" + std::string(transition_id) + "' does not leave state '" + state() + "'");
       } else {
@@ -268,7 +298,6 @@ inline outcome ticket::fire(std::string_view transition_id, const actor& who, sy
       }
       return out;
     }
-    if (wf_->transition(t).kind == transition_kind::reject) return reject(who, at, fields, comment, host);
     return apply(t, who, at, fields, comment, host, check_mode::full);
   } catch (const std::bad_alloc&) {
     outcome out;
@@ -281,6 +310,7 @@ inline outcome ticket::fire(std::string_view transition_id, const actor& who, sy
 inline outcome ticket::move_to(std::string_view state_id, const actor& who, sys_seconds at,
                                const nlohmann::json& fields, std::string_view comment, const hooks* host) {
   outcome out;
+  if (refuse_if_before_last(at, out)) return out;
   const workflow::index target = wf_->find_state(state_id);
   if (target == workflow::npos) {
     out.code = errc::not_found;
@@ -299,18 +329,16 @@ inline outcome ticket::move_to(std::string_view state_id, const actor& who, sys_
   auto keep = [&](auto pred) {
     std::vector<workflow::index> kept;
     for (auto t : candidates)
-      if (pred(wf_->transition(t))) kept.push_back(t);
+      if (pred(t)) kept.push_back(t);
     if (!kept.empty()) candidates.swap(kept);
   };
-  if (candidates.size() > 1 && who.check_roles) {
-    keep([&](const transition_def& tr) {
-      if (tr.roles.empty()) return true;
-      for (const auto& r : tr.roles)
-        if (who.has_role(r)) return true;
-      return false;
+  if (candidates.size() > 1) {
+    keep([&](workflow::index t) {
+      outcome scratch;
+      return !refuse_if_actor_may_not(t, who, detail::fields_after{wf_->transition(t).set, fields, fields_}, scratch);
     });
   }
-  if (candidates.size() > 1) keep([](const transition_def& tr) { return tr.kind != transition_kind::reject; });
+  if (candidates.size() > 1) keep([&](workflow::index t) { return wf_->transition(t).kind != transition_kind::reject; });
   if (candidates.size() > 1) {
     std::vector<std::string> ids;
     for (auto t : candidates) ids.push_back(wf_->transition(t).id);
@@ -319,7 +347,6 @@ inline outcome ticket::move_to(std::string_view state_id, const actor& who, sys_
                   "' (" + detail::join(ids) + "); fire one by id";
     return out;
   }
-  if (wf_->transition(candidates[0]).kind == transition_kind::reject) return reject(who, at, fields, comment, host);
   return apply(candidates[0], who, at, fields, comment, host, check_mode::full);
 }
 
@@ -328,7 +355,7 @@ inline outcome ticket::add_approval(workflow::index t, const actor& who, sys_sec
   outcome out;
   const auto& tr = wf_->transition(t);
   const auto& rule = *tr.approvals;
-  if (refuse_if_cannot_append(at, who, comment, out)) return out;
+  if (refuse_if_cannot_append(who, comment, out)) return out;
   if (check_roles && who.check_roles && !who.has_role(rule.role)) {
     out.code = errc::role_denied;
     out.message = "role_denied: approving '" + tr.id + "' needs the role '" + rule.role + "'; '" + who.name +
@@ -363,26 +390,11 @@ inline outcome ticket::add_approval(workflow::index t, const actor& who, sys_sec
 inline outcome ticket::approve(const actor& who, sys_seconds at, std::string_view comment, const hooks* host) {
   try {
     outcome out;
-    workflow::index chosen = workflow::npos;
-    bool any = false;
-    for (auto t : wf_->outgoing(state_)) {
-      const auto& tr = wf_->transition(t);
-      if (!tr.approvals) continue;
-      any = true;
-      if (!who.check_roles || who.has_role(tr.approvals->role)) {
-        chosen = t;
-        break;
-      }
-    }
-    if (!any) {
-      out.code = errc::not_allowed_from_state;
-      out.state = state();
-      out.message = "not_allowed_from_state: nothing leaving state '" + state() + "' needs approvals";
-      return out;
-    }
+    if (refuse_if_before_last(at, out)) return out;
+    const workflow::index chosen = approval_transition_for(who);
     if (chosen == workflow::npos) {
-      for (auto t : wf_->outgoing(state_))
-        if (wf_->transition(t).approvals) chosen = t;
+      refuse_not_allowed(out, "nothing leaving state '" + state() + "' needs approvals");
+      return out;
     }
     out = add_approval(chosen, who, at, comment, true);
     if (!out.ok()) return out;
@@ -416,50 +428,23 @@ inline outcome ticket::approve(const actor& who, sys_seconds at, std::string_vie
 inline outcome ticket::reject(const actor& who, sys_seconds at, const nlohmann::json& fields,
                               std::string_view comment, const hooks* host) {
   outcome out;
-  workflow::index reject_t = workflow::npos;
-  const approval_rule* rule = nullptr;
+  if (refuse_if_before_last(at, out)) return out;
   for (auto t : wf_->outgoing(state_)) {
-    const auto& tr = wf_->transition(t);
-    if (tr.kind == transition_kind::reject && reject_t == workflow::npos) reject_t = t;
-    if (tr.approvals && rule == nullptr) rule = &*tr.approvals;
+    if (wf_->transition(t).kind == transition_kind::reject) return apply(t, who, at, fields, comment, host, check_mode::full);
   }
-  if (reject_t == workflow::npos) {
-    out.code = errc::not_allowed_from_state;
-    out.state = state();
-    out.message = "not_allowed_from_state: state '" + state() + "' has no rejection transition";
-    return out;
-  }
-  const auto& tr = wf_->transition(reject_t);
-  if (rule != nullptr) {
-    if (tr.roles.empty() && who.check_roles && !who.has_role(rule->role)) {
-      out.code = errc::role_denied;
-      out.message = "role_denied: rejecting needs the role '" + rule->role + "'; '" + who.name + "' has [" +
-                    detail::utf8_or_replaced(detail::join(who.roles)) + "]";
-      return out;
-    }
-    for (const auto& f : rule->exclude) {
-      if (detail::names_actor(detail::find_field(fields_, f), who.name)) {
-        out.code = errc::segregation_of_duties;
-        out.message = "segregation_of_duties: '" + who.name + "' is the " + f + " of ticket " + id_ +
-                      " and may not reject it";
-        return out;
-      }
-    }
-  }
-  return apply(reject_t, who, at, fields, comment, host, check_mode::full);
+  refuse_not_allowed(out, "state '" + state() + "' has no rejection transition");
+  return out;
 }
 
 inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::json& fields,
                               std::string_view comment) {
   outcome out;
-  if (refuse_if_cannot_append(at, who, comment, out)) return out;
+  if (refuse_if_before_last(at, out)) return out;
   if (is_terminal()) {
-    out.code = errc::not_allowed_from_state;
-    out.state = state();
-    out.message = "not_allowed_from_state: ticket " + id_ + " is in the terminal state '" + state() +
-                  "'; its fields can no longer change";
+    refuse_not_allowed(out, "ticket " + id_ + " is in the terminal state '" + state() + "'; its fields can no longer change");
     return out;
   }
+  if (refuse_if_cannot_append(who, comment, out)) return out;
   if (!detail::validate_fields(*wf_, fields, out)) return out;
   nlohmann::json changes;
   collect_changes(fields, changes);
@@ -486,18 +471,12 @@ inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::
 
 inline std::vector<std::string> ticket::allowed(const actor& who) const {
   std::vector<std::string> out;
-  for (auto t : wf_->outgoing(state_)) {
-    const auto& tr = wf_->transition(t);
-    bool ok = !who.check_roles || tr.roles.empty();
-    for (const auto& r : tr.roles) ok = ok || who.has_role(r);
-    if (tr.kind == transition_kind::reject && tr.roles.empty()) {
-      ok = false;
-      for (auto a : wf_->outgoing(state_)) {
-        const auto& ta = wf_->transition(a);
-        if (ta.approvals) ok = ok || !who.check_roles || who.has_role(ta.approvals->role);
-      }
+  for (auto t : wf_->outgoing(state_)) {  // ids are unique per state
+    const transition_def& tr = wf_->transition(t);
+    outcome scratch;
+    if (!refuse_if_actor_may_not(t, who, detail::fields_after{tr.set, detail::empty_json_object(), fields_}, scratch)) {
+      out.push_back(tr.id);
     }
-    if (ok && std::find(out.begin(), out.end(), tr.id) == out.end()) out.push_back(tr.id);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// The checks a workflow definition passes when it is built (design page "Checks when a
-// definition is built"; Boost.Graph for reachability and traps) and its compilation into the
+// The checks a workflow definition passes when it is built (docs/workflows.md, "Checks when
+// built"; Boost.Graph for reachability and traps) and its compilation into the
 // lookup tables tickets use.
 
 #include <algorithm>
@@ -93,7 +93,7 @@ inline std::vector<std::vector<int>> default_priority_matrix() {
 /// States as vertices, transitions as edges: what the reachability and trap checks search.
 using state_graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
 
-/// One run of the definition checks (design page "Checks when a definition is built"): the
+/// One run of the definition checks (docs/workflows.md, "Checks when built"): the
 /// problems found so far, and the tables (state index, transitions leaving each state) that later
 /// steps and the compiled workflow use. Each step appends its problems in the order it finds
 /// them and `check_definition` runs the steps in a fixed order: callers and tests compare lists.
@@ -446,7 +446,7 @@ class definition_checks {
   bool structure_ok_ = true;
 };
 
-/// Runs every check of the design page; fills `out`'s lookup tables when there is no error.
+/// Runs every check of docs/workflows.md ("Checks when built"); fills `out`'s lookup tables when there is no error.
 inline std::vector<problem> check_definition(const workflow_definition& def, workflow* out) {
   definition_checks checks(def);
   if (!checks.check_text_is_utf8()) return std::move(checks.problems());

@@ -1,5 +1,5 @@
 #pragma once
-// The JSON form of workflow definitions (README "Workflow definitions"): the strict reader, which
+// The JSON form of workflow definitions (docs/workflows.md, "The definition"): the strict reader, which
 // names the JSON path of anything it refuses, and the writer. Neither checks the graph; that is
 // `check_definition`'s job when the definition is built.
 

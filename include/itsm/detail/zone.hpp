@@ -1,20 +1,23 @@
 #pragma once
-// Time zones: a fixed offset, or an IANA zone from the system database (through
-// HowardHinnant's date/tz, which reads /usr/share/zoneinfo with its historical rules).
+// Time zones: a fixed offset, or an IANA zone from the system database: its written transitions
+// through HowardHinnant's date/tz (which reads /usr/share/zoneinfo with its historical rules),
+// and after the last of them the rule of the file's footer, which date/tz does not apply.
 
 #include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <date/tz.h>
 
+#include "itsm/detail/tzif_footer.hpp"
 #include "itsm/error.hpp"
 
 namespace itsm {
 inline namespace v1 {
 namespace detail {
-
-inline constexpr std::int64_t seconds_per_day = 86400;
 
 /// How a local wall time maps onto the timeline.
 struct local_mapping {
@@ -23,13 +26,19 @@ struct local_mapping {
   std::int64_t second = 0;  ///< overlap: the later instant; otherwise equal to first
 };
 
-/// A sys_info-like period during which the offset is constant, remembered between calls so that
-/// converting the wall times of consecutive days costs no look-up in the database.
-struct zone_period {
-  std::int64_t begin = 0;
-  std::int64_t end = 0;
-  std::int32_t offset = 0;
-};
+/// The footer rule of a zone's file, read once per zone and kept for the life of the process
+/// (a few hundred zones at most); nothing when the file has no usable footer, and then the zone
+/// keeps its last written offset, as date/tz alone would.
+inline const tzif_tail* footer_rule_of(const date::time_zone& tz) {
+  // date/tz with the system database (USE_OS_TZDB) names each zone by its path in this folder.
+  static const std::string folder = "/usr/share/zoneinfo/";
+  static std::mutex mutex;
+  static std::map<std::string, std::optional<tzif_tail>> tails;  // nodes never move
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto [it, fresh] = tails.try_emplace(tz.name());
+  if (fresh) it->second = read_tzif_tail(folder + tz.name());
+  return it->second ? &*it->second : nullptr;
+}
 
 class zone {
  public:
@@ -56,6 +65,7 @@ class zone {
                                    "' (expected an IANA name such as 'Europe/Berlin', 'UTC' or an "
                                    "offset such as '+05:30')");
     }
+    z.tail_ = footer_rule_of(*z.tz_);
     return z;
   }
 
@@ -65,11 +75,15 @@ class zone {
   /// UTC offset in seconds in force at instant `t`.
   std::int32_t offset_at(std::int64_t t) const { return period_at(t).offset; }
 
+  /// The period of constant offset that holds instant `t`.
   zone_period period_at(std::int64_t t) const {
     if (!tz_) return {INT64_MIN / 4, INT64_MAX / 4, fixed_offset_};
+    if (tail_ && t >= tail_->last_transition) return tail_->rule.period_at(t, tail_->last_transition);
     auto info = tz_->get_info(date::sys_seconds{std::chrono::seconds{t}});
-    return {info.begin.time_since_epoch().count(), info.end.time_since_epoch().count(),
-            static_cast<std::int32_t>(info.offset.count())};
+    std::int64_t end = info.end.time_since_epoch().count();
+    // date/tz stretches the last written period to the end of time; the footer rule starts there.
+    if (tail_ && end > tail_->last_transition) end = tail_->last_transition;
+    return {info.begin.time_since_epoch().count(), end, static_cast<std::int32_t>(info.offset.count())};
   }
 
   /// Maps a local wall time (seconds since 1970-01-01T00:00 local) to instants. `hint` is a
@@ -81,6 +95,13 @@ class zone {
     const std::int64_t guess = local - hint.offset;
     if (guess >= hint.begin + seconds_per_day && guess < hint.end - seconds_per_day) {
       return {local_mapping::unique, guess, guess};
+    }
+    // Near or past the last written transition date/tz knows nothing of the footer rule, so
+    // the periods decide (a local time and its instants differ by less than a day).
+    if (tail_ && local + 2 * seconds_per_day >= tail_->last_transition) {
+      const local_mapping m = resolve_by_periods(local);
+      hint = period_at(m.first);
+      return m;
     }
     auto info = tz_->get_info(date::local_seconds{std::chrono::seconds{local}});
     local_mapping m;
@@ -135,8 +156,38 @@ class zone {
   }
 
  private:
+  /// Maps a local time through the periods of the two days either side of it: an instant
+  /// `local - offset` that lies in its own period is a solution; none means a gap, which ends
+  /// at the change whose offsets straddle `local`.
+  local_mapping resolve_by_periods(std::int64_t local) const {
+    std::int64_t found[2] = {0, 0};
+    int count = 0;
+    std::optional<std::int64_t> gap_end;
+    zone_period previous{0, 0, 0};
+    std::int64_t from = local - 2 * seconds_per_day;
+    for (int step = 0; step < 64 && from <= local + 2 * seconds_per_day; ++step) {
+      const zone_period p = period_at(from);
+      const std::int64_t candidate = local - p.offset;
+      // From the second period on, count only its part after the previous one.
+      const std::int64_t lower = step == 0 ? p.begin : from;
+      if (candidate >= lower && candidate < p.end && count < 2) found[count++] = candidate;
+      if (step > 0 && from + previous.offset <= local && local < from + p.offset) gap_end = from;
+      if (p.end <= from) break;
+      previous = p;
+      from = p.end;
+    }
+    if (count == 2) return {local_mapping::overlap, found[0], found[1]};
+    if (count == 1) return {local_mapping::unique, found[0], found[0]};
+    if (gap_end) return {local_mapping::gap, *gap_end, *gap_end};
+    // Periods that hold their instants leave no other case; should one not, an answer that
+    // keeps the offset in force is better than none.
+    const std::int64_t fallback = local - offset_at(local);
+    return {local_mapping::unique, fallback, fallback};
+  }
+
   std::string name_ = "UTC";
   const date::time_zone* tz_ = nullptr;
+  const tzif_tail* tail_ = nullptr;  ///< the footer rule after the last written transition
   std::int32_t fixed_offset_ = 0;
 };
 

@@ -1,0 +1,182 @@
+// The C ABI of event logs: the event store (itsm/event.hpp), its service report (report.hpp) and
+// its compliance audit (audit.hpp), as itsmctl replay, report and audit compute them.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "internal.hpp"
+#include "itsm/audit.hpp"
+#include "itsm/event.hpp"
+#include "itsm/json.hpp"
+#include "itsm/report.hpp"
+
+using namespace itsm::c_api;
+
+namespace {
+
+/// What a report or audit is asked for: the policy, the instant and the format.
+struct report_options {
+  itsm::sla_policy policy = itsm::sla_policy::builtin();
+  std::optional<itsm::sys_seconds> now;
+  itsm::report_format format = itsm::report_format::json;
+};
+
+/// Reads the options object (NULL: the defaults); a key the call does not take, or a bad value,
+/// is an error naming it.
+itsm::result<report_options> read_options(const char* options_json, bool calendar_allowed) {
+  report_options o;
+  if (!options_json) return o;
+  auto parsed = itsm::parse_json(options_json, "options");
+  if (!parsed) return parsed.error_value();
+  const json& j = *parsed;
+  if (!j.is_object()) {
+    return itsm::error{itsm::errc::invalid_argument, std::string("options: expected a JSON object, got ") + j.type_name()};
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
+    if (key != "policy" && key != "now" && key != "format" && !(calendar_allowed && key == "calendar")) {
+      return itsm::error{itsm::errc::invalid_argument,
+                         "options: unknown key '" + key + "' (allowed: policy, " +
+                             (calendar_allowed ? "calendar, " : "") + "now, format)"};
+    }
+  }
+  if (j.contains("policy")) {
+    auto p = itsm::sla_policy::from_json(j["policy"]);
+    if (!p) return p.error_value();
+    o.policy = std::move(*p);
+  }
+  if (j.contains("calendar")) {
+    auto p = o.policy.with_calendar(j["calendar"]);
+    if (!p) return p.error_value();
+    o.policy = std::move(*p);
+  }
+  if (j.contains("now")) {
+    if (!j["now"].is_string()) return itsm::error{itsm::errc::invalid_argument, "options.now: expected an RFC 3339 string"};
+    auto now = itsm::parse_utc(j["now"].get<std::string>(), "options.now");
+    if (!now) return now.error_value();
+    o.now = *now;
+  }
+  if (j.contains("format")) {
+    if (!j["format"].is_string()) return itsm::error{itsm::errc::invalid_argument, "options.format: expected a string"};
+    auto f = itsm::parse_report_format(j["format"].get<std::string>());
+    if (!f) return itsm::error{f.error_value().code, "options." + f.error_value().message};
+    o.format = *f;
+  }
+  return o;
+}
+
+}  // namespace
+
+extern "C" {
+
+int itsm_event_store_new(itsm_event_store** out) {
+  return guarded([&] {
+    if (!out) return set_error(ITSM_ENULL, "out: NULL");
+    *out = nullptr;
+    *out = new itsm_event_store();
+    return set_ok();
+  });
+}
+
+void itsm_event_store_free(itsm_event_store* store) { release(store); }
+
+int itsm_event_store_add_workflow(itsm_event_store* store, const itsm_workflow* wf) {
+  return guarded([&] {
+    if (!live(store)) return bad_handle(store, "store");
+    if (!live(wf)) return bad_handle(wf, "wf");
+    store->value.add_workflow(wf->value);
+    return set_ok();
+  });
+}
+
+int itsm_event_store_use_schedule(itsm_event_store* store, const itsm_change_schedule* schedule) {
+  return guarded([&] {
+    if (!live(store)) return bad_handle(store, "store");
+    if (!live(schedule)) return bad_handle(schedule, "schedule");
+    store->value.use_schedule(schedule->value);
+    return set_ok();
+  });
+}
+
+int itsm_event_store_apply(itsm_event_store* store, const char* line, size_t len, size_t line_no, char** outcome) {
+  return guarded([&] {
+    if (!live(store)) return bad_handle(store, "store");
+    if (outcome) *outcome = nullptr;
+    if (!line) return set_error(ITSM_ENULL, "line: NULL");
+    const itsm::event_outcome e = store->value.apply(std::string_view(line, len), line_no);
+    const std::string answer = itsm::to_json(e).dump();
+    if (outcome) {
+      if (const int code = give_text(answer, outcome); code != ITSM_OK) return code;
+    }
+    if (e.ok()) return set_ok();
+    return record(static_cast<int>(e.result.code), e.result.message, answer);
+  });
+}
+
+int itsm_event_store_counts(const itsm_event_store* store, size_t* tickets, size_t* events, size_t* applied,
+                            size_t* refused) {
+  return guarded([&] {
+    if (!live(store)) return bad_handle(store, "store");
+    const auto& c = store->value.counts();
+    if (tickets) *tickets = store->value.tickets().size();
+    if (events) *events = c.events;
+    if (applied) *applied = c.applied;
+    if (refused) *refused = c.refused;
+    return set_ok();
+  });
+}
+
+int itsm_event_store_refusals(const itsm_event_store* store, char** out) {
+  return text_out(store, "store", out, [](const itsm_event_store& s) {
+    std::string lines;
+    for (const auto& r : s.value.refusals()) lines += itsm::to_json(r).dump() + "\n";
+    return lines;
+  });
+}
+
+int itsm_event_store_ticket(const itsm_event_store* store, const char* id, itsm_ticket** out) {
+  return guarded([&] {
+    if (!live(store)) return bad_handle(store, "store");
+    if (!out) return set_error(ITSM_ENULL, "out: NULL");
+    *out = nullptr;
+    std::string_view name;
+    if (const int code = need_text(id, "id", &name); code != ITSM_OK) return code;
+    const itsm::ticket* t = store->value.find(name);
+    if (!t) return set_error(ITSM_ENOT_FOUND, "id: no ticket '" + std::string(name) + "' in the store");
+    *out = new itsm_ticket(*t);
+    return set_ok();
+  });
+}
+
+int itsm_event_store_report(const itsm_event_store* store, const char* options_json, char** out) {
+  return guarded([&] {
+    if (!live(store)) return bad_handle(store, "store");
+    if (!out) return set_error(ITSM_ENULL, "out: NULL");
+    *out = nullptr;
+    auto o = read_options(options_json, true);
+    if (!o) return from_error(o.error_value());
+    return give_text(itsm::make_report(store->value, o->policy, o->now).render(o->format), out);
+  });
+}
+
+int itsm_event_store_audit(const itsm_event_store* store, const char* options_json, const char* chain,
+                           size_t chain_len, const char* chain_name, char** out) {
+  return guarded([&] {
+    if (!live(store)) return bad_handle(store, "store");
+    if (!out) return set_error(ITSM_ENULL, "out: NULL");
+    *out = nullptr;
+    std::string_view name;
+    if (chain) {
+      if (const int code = need_text(chain_name, "chain_name", &name); code != ITSM_OK) return code;
+    }
+    auto o = read_options(options_json, false);
+    if (!o) return from_error(o.error_value());
+    auto audit = itsm::make_audit(store->value, o->policy, o->now);
+    if (chain) audit.check_chain(std::string_view(chain, chain_len), std::string(name), store->value);
+    return give_text(audit.render(o->format), out);
+  });
+}
+
+}  // extern "C"

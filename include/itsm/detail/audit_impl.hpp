@@ -93,19 +93,15 @@ inline std::vector<audit_finding> ticket_findings(const ticket& t, sys_seconds n
 /// export verified first).
 inline std::unordered_map<std::string, std::vector<std::string>> chain_hashes(std::string_view jsonl, sys_seconds now) {
   std::unordered_map<std::string, std::vector<std::string>> out;
-  std::size_t pos = 0;
-  while (pos < jsonl.size()) {
-    std::size_t end = jsonl.find('\n', pos);
-    if (end == std::string_view::npos) end = jsonl.size();
-    const std::string_view line = jsonl.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+  for_each_line(jsonl, [&](std::size_t, std::string_view line) {
     const json j = json::parse(line.begin(), line.end());
     auto& hashes = out[j.at("ticket").get<std::string>()];
     const auto at = j.find("at");
-    if (at != j.end() && at->is_string() && parse_utc_text(at->get_ref<const std::string&>(), "at") > now) continue;
-    hashes.push_back(j.at("hash").get<std::string>());
-  }
+    if (at == j.end() || !at->is_string() || parse_utc_text(at->get_ref<const std::string&>(), "at") <= now) {
+      hashes.push_back(j.at("hash").get<std::string>());
+    }
+    return true;
+  });
   return out;
 }
 
@@ -115,13 +111,11 @@ inline std::string chain_mismatch(const ticket& t, const std::vector<std::string
   const std::size_t expected = records_until(t, now);
   if (expected == 0 && chain.empty()) return "";
   std::vector<std::string> hashes;
-  const std::string exported = t.export_history();
-  std::size_t pos = 0;
-  while (hashes.size() < expected && pos < exported.size()) {
-    const std::size_t end = exported.find('\n', pos);
-    hashes.push_back(json::parse(exported.substr(pos, end - pos)).at("hash").get<std::string>());
-    pos = end + 1;
-  }
+  for_each_line(t.export_history(), [&](std::size_t, std::string_view line) {
+    if (hashes.size() == expected) return false;
+    hashes.push_back(json::parse(line.begin(), line.end()).at("hash").get<std::string>());
+    return true;
+  });
   const std::string id = "ticket " + t.id() + ": ";
   const std::string of = " of the " + std::to_string(expected) + " the events made";
   if (chain.empty()) return id + "none of its records is in the chain (the events made " + std::to_string(expected) + ")";

@@ -173,16 +173,26 @@ class EventStore:
             raise KeyError(id)
         return Ticket(core)
 
-    def report(self, policy: Policy = None, now: Optional[Instant] = None) -> Dict[str, Any]:
+    def _check_strict(self, strict: bool) -> None:
+        """With `strict`, an event refused or a line skipped so far raises itsm.Error (the
+        sentence `itsmctl --strict` prints before it exits 1), so no figures are taken as whole."""
+        if strict:
+            _call(Error, self._core.check_strict)
+
+    def report(self, policy: Policy = None, now: Optional[Instant] = None, strict: bool = False) -> Dict[str, Any]:
         """The service report of every ticket and refused line so far, measured at `now`
         (default: the latest record), against `policy` (default: the built-in policy); equal to
-        `itsmctl report --format json` on the same events."""
+        `itsmctl report --format json` on the same events. `strict` as `--strict`, raising
+        itsm.Error instead of exiting 1."""
+        self._check_strict(strict)
         return _json.loads(_call(Error, self._core.report, _policy_text(policy), _now(now)))
 
     def audit(self, policy: Policy = None, now: Optional[Instant] = None,
-              chain: Union[None, str, "_os.PathLike[str]"] = None) -> Dict[str, Any]:
+              chain: Union[None, str, "_os.PathLike[str]"] = None, strict: bool = False) -> Dict[str, Any]:
         """The compliance audit (as `itsmctl audit --format json`); `chain` is a hash-chained
-        history export (a path) to verify and check against this store's tickets, as `--chain`."""
+        history export (a path) to verify and check against this store's tickets, as `--chain`;
+        `strict` as for `report`."""
+        self._check_strict(strict)
         chain_text, chain_name = "", ""
         if chain is not None:
             chain_name = _os.fspath(chain)
@@ -200,20 +210,22 @@ def _now(now: Optional[Instant]) -> Optional[int]:
 
 
 def report(events: Events, policy: Policy = None, now: Optional[Instant] = None,
-           workflows: Iterable[Workflow] = (), order: str = "time", skip_bad_lines: bool = False) -> Dict[str, Any]:
+           workflows: Iterable[Workflow] = (), order: str = "time", skip_bad_lines: bool = False,
+           strict: bool = False) -> Dict[str, Any]:
     """The service report of an event log (a path, or an iterable of lines or dicts): equal to
-    `itsmctl report --format json` with `--policy`, `--now`, `--workflow`, `--order` and
-    `--skip-bad-lines` as given (`now` also leaves out the events after it)."""
+    `itsmctl report --format json` with `--policy`, `--now`, `--workflow`, `--order`,
+    `--skip-bad-lines` and `--strict` as given (`now` also leaves out the events after it;
+    `strict` raises itsm.Error where the tool exits 1)."""
     store = EventStore(workflows)
     store.read(events, order=order, now=now, skip_bad_lines=skip_bad_lines)
-    return store.report(policy, now)
+    return store.report(policy, now, strict)
 
 
 def audit(events: Events, policy: Policy = None, now: Optional[Instant] = None, workflows: Iterable[Workflow] = (),
           chain: Union[None, str, "_os.PathLike[str]"] = None, order: str = "time",
-          skip_bad_lines: bool = False) -> Dict[str, Any]:
+          skip_bad_lines: bool = False, strict: bool = False) -> Dict[str, Any]:
     """The compliance audit of an event log: equal to `itsmctl audit --format json` (the options
     as for `report`; `chain` as `--chain`)."""
     store = EventStore(workflows)
     store.read(events, order=order, now=now, skip_bad_lines=skip_bad_lines)
-    return store.audit(policy, now, chain)
+    return store.audit(policy, now, chain, strict)

@@ -388,6 +388,12 @@ PYBIND11_MODULE(_itsm, m) {
              });
            })
       .def("quality", [](const itsm::event_store& s) { return s.quality().to_json().dump(); })
+      .def("check_strict",
+           [](const itsm::event_store& s) {
+             if (const std::string why = s.quality().strict_failure(); !why.empty()) {
+               raise(itsm::error{itsm::errc::invalid_argument, "strict: " + why});
+             }
+           })
       .def("counts", [](const itsm::event_store& s) {
         const auto& c = s.counts();
         return std::make_tuple(s.tickets().size(), c.events, c.applied, c.refused);

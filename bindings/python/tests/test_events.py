@@ -141,6 +141,24 @@ def test_a_bad_line_changes_nothing_and_the_store_keeps_its_quality():
         store.read(["a\nb"])
 
 
+def test_strict_raises_where_the_tool_exits_1():
+    """strict=True: a refused event or a skipped line raises itsm.Error (the tool's --strict
+    exits 1), naming the counts; a clean log reports as without it."""
+    create = {"ticket": "INC1", "workflow": "incident", "at": "2026-03-02T09:00:00Z", "create": True}
+    refused = {"ticket": "INC1", "at": "2026-03-02T09:01:00Z", "transition": "no_such_transition"}
+    assert itsm.report([create], strict=True) == itsm.report([create])
+    with pytest.raises(itsm.Error) as bad:
+        itsm.report([create, refused], strict=True)
+    assert str(bad.value).startswith("strict: ") and "refused" in str(bad.value)
+    with pytest.raises(itsm.Error):
+        itsm.audit([create, "{nope"], skip_bad_lines=True, strict=True)
+    store = itsm.EventStore()
+    store.read([create, refused])
+    assert store.audit()["data_quality"]["refused"] == 1
+    with pytest.raises(itsm.Error):
+        store.audit(strict=True)
+
+
 @needs_itsmctl
 def test_policy_processes_and_chain_as_the_tool(demo, tmp_path):
     events = str(demo / "events.jsonl")

@@ -339,3 +339,47 @@ TEST_CASE("a generated 2,000-state chain validates and builds") {
   REQUIRE(wf);
   CHECK((*wf)->state_count() == 2000);
 }
+
+TEST_CASE("a broken reference does not hide the graph problems of the rest") {
+  auto d = small();
+  d.add_state("limbo", state_category::waiting);
+  d.add_state("orphan", state_category::open);
+  d.add_transition("park", {"work"}, "limbo");
+  d.add_transition("leave", {"orphan"}, "done");
+  d.add_transition("typo", {"work"}, "dnoe");        // an unknown target
+  d.add_transition("ghost", {"nowhere"}, "work");    // an unknown source
+  std::vector<std::string> lines;
+  for (const auto& p : workflow::check(d)) lines.push_back(p.to_string());
+  // Reference problems in definition order, then the graph's, then warnings: the order the checks
+  // have always listed them in.
+  const std::vector<std::string> want = {
+      "error: transition 'typo' (#5): to: unknown state 'dnoe'",
+      "error: transition 'ghost' (#6): from: unknown state 'nowhere'",
+      "error: state 'orphan': is not reachable from the initial state 'new'",
+      "error: state 'limbo': is a trap: no terminal state can be reached from it",
+      "warning: state 'orphan': its single way out, transition 'leave' (#4), has no roles, fields, approvals or "
+      "guards: anyone may move every ticket on",
+  };
+  CHECK(lines == want);
+
+  SECTION("states without a usable id are left to their own problem") {
+    auto e = small();
+    e.add_state("work", state_category::open);  // declared twice: the second is never reached
+    e.add_state("", state_category::open);
+    e.add_transition("typo", {"work"}, "dnoe");
+    const auto errors = errors_of(e);
+    CHECK(has(errors, "state 'work': declared twice"));
+    CHECK(has(errors, "states[4]: empty state id"));
+    CHECK(has(errors, "to: unknown state 'dnoe'"));
+    CHECK_FALSE(has(errors, "is not reachable"));
+    CHECK_FALSE(has(errors, "is a trap"));
+  }
+  SECTION("without a terminal state, no state is called a trap") {
+    auto e = small();
+    e.states[2].terminal = false;
+    e.add_transition("typo", {"work"}, "dnoe");
+    const auto errors = errors_of(e);
+    CHECK(has(errors, "has no terminal state"));
+    CHECK_FALSE(has(errors, "is a trap"));
+  }
+}

@@ -9,21 +9,27 @@
     >>> t.state
     'new'
 
+A naive time (a datetime without tzinfo, a numpy datetime64, RFC 3339 text without an offset) is
+a reading of a calendar's wall clock where a calendar reads it, and refused where an instant is
+needed (ticket times, SLA histories, `now`): docs/python.md, "Times and naive values".
+
 Event logs (one JSON object a line) give the service report and the compliance audit of
 `itsmctl report` / `itsmctl audit`: `itsm.report(path)`, `itsm.audit(path)`, `itsm.EventStore`.
 
 Errors are exceptions under `itsm.Error` (CalendarError, SLAError, WorkflowError and its
-TransitionRefused and TamperedError); each message names the field, state or transition.
+TransitionRefused and TamperedError); each message names the argument, field, state or
+transition. Wrong argument types raise TypeError naming the argument.
 """
 from __future__ import annotations
 
 from . import _itsm
-from ._calendar import SLA, Calendar, SLAStatus
+from ._calendar import Calendar
 from ._errors import (CalendarError, Error, SLAError, TamperedError, TransitionRefused, WorkflowError, get_limits,
                       set_limits)
 from ._events import EventStore, audit, report
-from ._process import (Actor, ChainReport, GuardContext, Hooks, Outcome, Problem, Ticket, Workflow,
-                       verify_history)
+from ._hooks import GuardContext, Hooks
+from ._process import Actor, ChainReport, Outcome, Problem, Ticket, Workflow, verify_history
+from ._sla import SLA, SLAStatus
 
 __version__: str = _itsm.__version__
 __all__ = ["Calendar", "SLA", "SLAStatus", "Workflow", "Problem", "Ticket", "Actor", "Hooks", "GuardContext",

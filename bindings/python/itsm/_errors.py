@@ -56,9 +56,19 @@ class TamperedError(WorkflowError):
     """A hash-chained history export did not verify; the message names the first bad line."""
 
 
+# Tracebacks and reprs name the classes where users find them: itsm.CalendarError, not
+# itsm._errors.CalendarError (pickle finds them there too).
+for _public in (Error, CalendarError, SLAError, WorkflowError, TransitionRefused, TamperedError):
+    _public.__module__ = "itsm"
+
 # Codes by name, for outcomes (which name their code) turned into exceptions.
 _CODE_OF = {_itsm.errc_name(c): c for c in range(-40, 1)}
 _CODE_OF.pop("unknown", None)
+
+
+def _code(name: str) -> int:
+    """The C ABI's code of a reason name (`"invalid_argument"` -> -1)."""
+    return _CODE_OF[name]
 
 
 def _raise_from(exc: "_itsm.CoreError", kind: type = CalendarError) -> None:

@@ -92,9 +92,13 @@ class EventStore:
         'not_allowed_from_state'
     """
 
-    def __init__(self, workflows: Iterable[Workflow] = ()):
+    def __init__(self, workflows: Iterable[Workflow] = (), picklable: bool = True):
+        """`picklable=False` saves the memory that pickling takes: the text of every line given."""
         self._core = _itsm.EventStore()
         self._line = 0
+        # For pickling, what the store was given, in order: the library has no snapshot of a store,
+        # so unpickling gives a new store the same workflows, schedules and lines.
+        self._steps: Optional[List[Tuple[str, Any]]] = [] if picklable else None
         for wf in workflows:
             self.add_workflow(wf)
 
@@ -103,12 +107,14 @@ class EventStore:
         if not isinstance(workflow, Workflow):
             raise TypeError(f"workflow: expected an itsm.Workflow, got {type(workflow).__name__}")
         self._core.add_workflow(workflow._core)
+        self._record("workflow", workflow)
 
     def use_schedule(self, schedule: Union[dict, str]) -> None:
         """Checks changes' planned windows against this change schedule from now on
         (`{"freezes": [...], "overlaps": "report" | "refuse"}`, as `itsmctl replay --schedule`)."""
         text = schedule if isinstance(schedule, str) else _json.dumps(schedule)
         _call(WorkflowError, self._core.use_schedule, text)
+        self._record("schedule", text)
 
     def apply(self, event: Union[str, dict], line: Optional[int] = None) -> Optional[Dict[str, Any]]:
         """Applies one event line (text or dict); None when it applied, else its refusal. `line`
@@ -129,12 +135,30 @@ class EventStore:
             lines.append(text)
             numbers.append(last)
             if len(lines) == _BATCH:
-                refusals += [_json.loads(r) for r in self._core.apply_lines(lines, numbers)]
+                refusals += self._apply(lines, numbers)
                 lines, numbers = [], []
         if lines:
-            refusals += [_json.loads(r) for r in self._core.apply_lines(lines, numbers)]
+            refusals += self._apply(lines, numbers)
         self._line = max(self._line, last)
         return refusals
+
+    def _apply(self, lines: List[str], numbers: List[int]) -> List[Dict[str, Any]]:
+        refusals = [_json.loads(r) for r in self._core.apply_lines(lines, numbers)]
+        self._record("lines", (lines, numbers))
+        return refusals
+
+    def _record(self, kind: str, what: Any) -> None:
+        if self._steps is not None:
+            self._steps.append((kind, what))
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Pickles as what it was given (workflows, schedules, lines, logs read); unpickling applies them to a
+        new store, which checks every line again: the library has no snapshot of a store to
+        restore from, and the lines' outcomes (refusals included) are what the store is."""
+        if self._steps is None:
+            raise TypeError("an EventStore made with picklable=False keeps no record of its lines and cannot be "
+                            "pickled")
+        return (_restore_store, (self._steps, self._line))
 
     def read(self, events: Events, order: str = "time", now: Optional[Instant] = None,
              skip_bad_lines: bool = False) -> Dict[str, Any]:
@@ -145,9 +169,15 @@ class EventStore:
         in time order (`order="file"`: as given); events after `now` are left out."""
         options = _read_options(order, now, skip_bad_lines)
         if isinstance(events, (str, _os.PathLike)):
-            quality, _ = _call(Error, self._core.read_file, _os.fspath(events), options)
+            path = _os.fspath(events)
+            quality, _ = _call(Error, self._core.read_file, path, options)
+            if self._steps is not None:  # what was read, for a pickle to read again
+                with open(path, "rb") as f:
+                    self._record("read", (f.read(), path, options))
         else:
-            quality, _ = _call(Error, self._core.read_text, _log_text(events), "events", options)
+            text = _log_text(events)
+            quality, _ = _call(Error, self._core.read_text, text, "events", options)
+            self._record("read", (text, "events", options))
         return _json.loads(quality)
 
     @property
@@ -205,6 +235,22 @@ class EventStore:
         return f"<itsm.EventStore {c['tickets']} tickets, {c['events']} events ({c['refused']} refused)>"
 
 
+def _restore_store(steps: List[Tuple[str, Any]], line: int) -> EventStore:
+    """Unpickles a store (see `EventStore.__reduce__`)."""
+    store = EventStore()
+    for kind, what in steps:
+        if kind == "workflow":
+            store.add_workflow(what)
+        elif kind == "schedule":
+            store.use_schedule(what)
+        elif kind == "read":
+            store._core.read_text(*what)
+        else:
+            store._apply(*what)
+    store._line = line
+    return store
+
+
 def _now(now: Optional[Instant]) -> Optional[int]:
     return None if now is None else _instant_seconds(now, "now", Error)
 
@@ -216,7 +262,7 @@ def report(events: Events, policy: Policy = None, now: Optional[Instant] = None,
     `itsmctl report --format json` with `--policy`, `--now`, `--workflow`, `--order`,
     `--skip-bad-lines` and `--strict` as given (`now` also leaves out the events after it;
     `strict` raises itsm.Error where the tool exits 1)."""
-    store = EventStore(workflows)
+    store = EventStore(workflows, picklable=False)
     store.read(events, order=order, now=now, skip_bad_lines=skip_bad_lines)
     return store.report(policy, now, strict)
 
@@ -226,6 +272,6 @@ def audit(events: Events, policy: Policy = None, now: Optional[Instant] = None, 
           skip_bad_lines: bool = False, strict: bool = False) -> Dict[str, Any]:
     """The compliance audit of an event log: equal to `itsmctl audit --format json` (the options
     as for `report`; `chain` as `--chain`)."""
-    store = EventStore(workflows)
+    store = EventStore(workflows, picklable=False)
     store.read(events, order=order, now=now, skip_bad_lines=skip_bad_lines)
     return store.audit(policy, now, chain, strict)

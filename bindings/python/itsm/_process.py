@@ -5,11 +5,14 @@ import dataclasses as _dataclasses
 import datetime as _dt
 import json as _json
 import os as _os
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Union
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import _itsm
-from ._calendar import _EPOCH, SLA, SLAStatus, _instant_seconds, _utc
-from ._errors import _CODE_OF, TransitionRefused, WorkflowError, _call, _load
+from ._errors import _CODE_OF, TransitionRefused, WorkflowError, _call, _code, _load
+from ._hooks import Hooks, begin_call, end_call, record
+from ._sla import SLA, SLAStatus
+from ._time import instant_seconds
+from ._values import fields_text, json_text, str_arg
 
 Instant = Union[_dt.datetime, str, None]
 
@@ -103,6 +106,14 @@ class Workflow:
         """Transition ids in definition order (an id may leave several states)."""
         return [t["id"] for t in self.to_json()["transitions"]]
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Pickles a built-in workflow by its name (nothing to ship or check again: the other side
+        has it built already) and any other by its JSON form, which the other side checks and
+        compiles again (the library builds a workflow no other way)."""
+        if self._core.is_builtin:
+            return (Workflow.builtin, (self._core.name,))
+        return (Workflow.from_json, (self._core.to_json(),))
+
     def to_json(self) -> dict:
         """The JSON form as a dict; `Workflow.from_json(wf.to_json())` gives an equal workflow."""
         return _json.loads(self._core.to_json())
@@ -123,6 +134,23 @@ class Actor:
     roles: Sequence[str] = ()
     check_roles: bool = True
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"name: expected a str, got {type(self.name).__name__}")
+        if isinstance(self.roles, str):
+            raise TypeError(f"roles: expected a list of role names, got the str {self.roles!r} "
+                            f"(one role is [{self.roles!r}])")
+        try:
+            roles = tuple(self.roles)
+        except TypeError:
+            raise TypeError(f"roles: expected a list of role names, got {type(self.roles).__name__}") from None
+        for i, role in enumerate(roles):
+            if not isinstance(role, str):
+                raise TypeError(f"roles[{i}]: expected a str, got {type(role).__name__}")
+        if not isinstance(self.check_roles, bool):
+            raise TypeError(f"check_roles: expected a bool, got {type(self.check_roles).__name__}")
+        object.__setattr__(self, "roles", roles)  # a tuple: the actor stays immutable and hashable
+
     @classmethod
     def trusted(cls, name: str) -> "Actor":
         """An actor whose roles are not checked (everything else still is)."""
@@ -134,71 +162,7 @@ def _actor(who: Union[Actor, str]) -> Actor:
         return Actor(who)
     if not isinstance(who, Actor):
         raise TypeError(f"actor: expected an itsm.Actor or a name, got {type(who).__name__}")
-    if not isinstance(who.name, str) or not all(isinstance(r, str) for r in who.roles):
-        raise TypeError("actor: name and roles must be strings")
     return who
-
-
-@_dataclasses.dataclass(frozen=True)
-class GuardContext:
-    """What a guard sees: the ticket before the change, the transition id, the actor's name, the
-    time and the fields as they would be after the change."""
-    ticket: "Ticket"
-    transition: str
-    actor: str
-    at: _dt.datetime
-    fields: Dict[str, Any]
-
-
-class Hooks:
-    """The host's guards and actions, by the names workflow definitions use.
-
-    A guard is called as `fn(ctx: GuardContext)` before a transition commits and returns None or
-    True to allow it, False or a reason (str) to refuse it; a guard that raises refuses too (the
-    exception's text becomes the reason). An action is called as `fn(ticket, record)` after the
-    commit; an action that raises is reported in `Outcome.action_errors` (the transition stays).
-    A guard a transition names but the hooks lack refuses (fail closed). Guards and actions may
-    read the ticket but not change it (that raises inside the callback).
-
-        >>> hooks = itsm.Hooks()
-        >>> @hooks.guard("change_schedule_clear")
-        ... def clear(ctx): return None if ctx.fields.get("ci") != "core-router" else "frozen"
-    """
-
-    def __init__(self):
-        self._core = _itsm.Hooks()
-        self._running: List["Ticket"] = []  # the tickets whose calls are running, innermost last
-
-    def guard(self, name: str, fn: Optional[Callable[[GuardContext], Any]] = None):
-        """Registers `fn` as the guard `name`; without `fn`, a decorator."""
-        if fn is None:
-            return lambda f: self.guard(name, f) or f
-        _check_callable(name, fn)
-
-        def call(transition: str, actor: str, at: int, fields_after: str) -> Optional[str]:
-            verdict = fn(GuardContext(self._running[-1], transition, actor, _from_epoch(at),
-                                      _json.loads(fields_after)))
-            if verdict is None or verdict is True:
-                return None
-            return "refused" if verdict is False else str(verdict)
-
-        self._core.guard(name, call)
-        return None
-
-    def action(self, name: str, fn: Optional[Callable[["Ticket", dict], Any]] = None):
-        """Registers `fn` as the action `name`; without `fn`, a decorator."""
-        if fn is None:
-            return lambda f: self.action(name, f) or f
-        _check_callable(name, fn)
-        self._core.action(name, lambda record: fn(self._running[-1], _record(_json.loads(record))))
-        return None
-
-
-def _check_callable(name, fn):
-    if not isinstance(name, str):
-        raise TypeError(f"name: expected a str, got {type(name).__name__}")
-    if not callable(fn):
-        raise TypeError(f"{name}: expected a callable, got {type(fn).__name__}")
 
 
 @_dataclasses.dataclass(frozen=True)
@@ -219,36 +183,10 @@ class ChainReport(NamedTuple):
     tickets: int
 
 
-def _from_epoch(seconds: int) -> _dt.datetime:
-    return _EPOCH + _dt.timedelta(seconds=seconds)
-
-
-def _record(j: dict) -> dict:
-    j["at"] = _utc(j["at"])
-    return j
-
-
-def _fields_text(fields: Optional[dict]) -> str:
-    if fields is None:
-        return "{}"
-    if not isinstance(fields, dict):
-        raise TypeError(f"fields: expected a dict, got {type(fields).__name__}")
-    try:
-        return _json.dumps(fields)
-    except (TypeError, ValueError) as exc:
-        raise WorkflowError(f"fields: not JSON-serialisable: {exc}", _CODE_OF["invalid_argument"]) from None
-
-
 def _at(value: Instant) -> int:
     if value is None:
         return int(_dt.datetime.now(_dt.timezone.utc).timestamp())
-    return _instant_seconds(value, "at", WorkflowError)
-
-
-def _text(value, where: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{where}: expected a str, got {type(value).__name__}")
-    return value
+    return instant_seconds(value, "at", WorkflowError)
 
 
 class Ticket:
@@ -274,36 +212,33 @@ class Ticket:
         """A ticket in the workflow's initial state; its required fields must be in `fields`."""
         wf = _workflow(workflow)
         who = _actor(actor)
-        return cls(_call(WorkflowError, _itsm.Ticket.create, wf._core, _text(id, "id"), who.name, list(who.roles),
-                         who.check_roles, _at(at), _fields_text(fields), _text(comment, "comment")))
+        return cls(_call(WorkflowError, _itsm.Ticket.create, wf._core, str_arg(id, "id"), who.name, list(who.roles),
+                         who.check_roles, _at(at), fields_text(fields, WorkflowError), str_arg(comment, "comment")))
 
     @classmethod
     def restore(cls, workflow: Workflow, snapshot: Union[dict, str]) -> "Ticket":
         """The ticket a `snapshot()` describes, checked against `workflow`; no guard or action runs."""
-        text = snapshot if isinstance(snapshot, str) else _json.dumps(snapshot)
+        text = snapshot if isinstance(snapshot, str) else json_text(snapshot, "snapshot", WorkflowError)
         return cls(_call(WorkflowError, _itsm.Ticket.restore, _workflow(workflow)._core, text))
 
     @classmethod
     def replay(cls, workflow: Workflow, id: str, history: Union[List[dict], dict, str]) -> "Ticket":
         """A fresh ticket with `history` (records as `history` gives them, or a snapshot)
         re-applied and checked step by step (roles are not checked again; no guard or action)."""
-        if isinstance(history, str):
-            text = history
-        else:
-            text = _json.dumps(history, default=lambda v: v.isoformat() if isinstance(v, _dt.datetime) else str(v))
-        return cls(_call(WorkflowError, _itsm.Ticket.replay, _workflow(workflow)._core, _text(id, "id"), text))
+        text = history if isinstance(history, str) else json_text(history, "history", WorkflowError)
+        return cls(_call(WorkflowError, _itsm.Ticket.replay, _workflow(workflow)._core, str_arg(id, "id"), text))
 
     # --- operations ----------------------------------------------------------------------
     def fire(self, transition: str, actor: Union[Actor, str], at: Instant = None, fields: Optional[dict] = None,
              comment: str = "", hooks: Optional[Hooks] = None) -> Outcome:
         """Fires `transition` from the current state, merging `fields` (None removes a field)."""
-        return self._apply("fire", _text(transition, "transition"), actor, at, fields, comment, hooks)
+        return self._apply("fire", str_arg(transition, "transition"), actor, at, fields, comment, hooks)
 
     def move_to(self, state: str, actor: Union[Actor, str], at: Instant = None, fields: Optional[dict] = None,
                 comment: str = "", hooks: Optional[Hooks] = None) -> Outcome:
         """Fires the single transition into `state` (for imports that record states, not
         events); moving to the current state is a field update."""
-        return self._apply("move_to", _text(state, "state"), actor, at, fields, comment, hooks)
+        return self._apply("move_to", str_arg(state, "state"), actor, at, fields, comment, hooks)
 
     def approve(self, actor: Union[Actor, str], at: Instant = None, comment: str = "",
                 hooks: Optional[Hooks] = None) -> Outcome:
@@ -325,23 +260,33 @@ class Ticket:
         who = _actor(actor)
         return list(self._core.allowed(who.name, list(who.roles), who.check_roles))
 
-    def _apply(self, kind, name, actor, at, fields, comment, hooks) -> Outcome:
+    def _apply(self, kind: str, name: str, actor: Union[Actor, str], at: Instant, fields: Optional[Dict[str, Any]],
+               comment: str, hooks: Optional[Hooks]) -> Outcome:
         who = _actor(actor)
         if hooks is not None and not isinstance(hooks, Hooks):
             raise TypeError(f"hooks: expected an itsm.Hooks, got {type(hooks).__name__}")
-        args = (kind, name, who.name, list(who.roles), who.check_roles, _at(at), _fields_text(fields),
-                _text(comment, "comment"), hooks._core if hooks else None)
-        if hooks is not None:
-            hooks._running.append(self)
         try:
+            text = fields_text(fields, TransitionRefused)
+        except TransitionRefused as refused:
+            refused.state = self.state
+            raise
+        args = (kind, name, who.name, list(who.roles), who.check_roles, _at(at), text,
+                str_arg(comment, "comment"), hooks._core if hooks is not None else None)
+        if hooks is None:
             j = _json.loads(_call(TransitionRefused, self._core.apply, *args))
-        finally:
-            if hooks is not None:
-                hooks._running.pop()
-        code = _CODE_OF.get(j["code"], -9)
+        else:
+            call = begin_call(self)  # what this thread's callbacks see as their ticket
+            try:
+                j = _json.loads(_call(TransitionRefused, self._core.apply, *args))
+            finally:
+                end_call(call)
+        code = _CODE_OF.get(j["code"], _code("internal"))
         if code != 0:
-            raise TransitionRefused(j["message"], code, j.get("state", ""), j.get("allowed"), j.get("missing"),
-                                    j.get("approvals", 0), j.get("approvals_needed", 0), j.get("guard", ""))
+            refused = TransitionRefused(j["message"], code, j.get("state", ""), j.get("allowed"), j.get("missing"),
+                                        j.get("approvals", 0), j.get("approvals_needed", 0), j.get("guard", ""))
+            if hooks is not None and j.get("guard") and call.guard_error is not None:
+                raise refused from call.guard_error
+            raise refused
         return Outcome(self._core.state, j.get("fired"), j["message"], j.get("approvals", 0),
                        j.get("approvals_needed", 0), j.get("action_errors", []))
 
@@ -381,7 +326,7 @@ class Ticket:
     def history(self) -> List[dict]:
         """The records, oldest first: seq, at (aware datetime, UTC), actor, transition (or
         create / update / approve), from, to, changes, priority, comment."""
-        return [_record(r) for r in _json.loads(self._core.history())]
+        return [record(r) for r in _json.loads(self._core.history())]
 
     def snapshot(self) -> dict:
         """The whole ticket as a JSON-ready dict; `Ticket.restore(wf, t.snapshot())` is equal."""
@@ -395,13 +340,20 @@ class Ticket:
         """The SLA clock `sla` over this ticket's history at `now` (waiting states pause it)."""
         if not isinstance(sla, SLA):
             raise TypeError(f"sla: expected an itsm.SLA, got {type(sla).__name__}")
-        return SLAStatus._from_json(_call(WorkflowError, self._core.sla, sla._core, _at(now)))
+        return SLAStatus._from_json(_call(WorkflowError, self._core.sla, sla._core, _at(now)), sla._zone)
 
     def __copy__(self) -> "Ticket":
         return Ticket(self._core.clone())
 
     def __deepcopy__(self, memo) -> "Ticket":
         return self.__copy__()
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        """Pickles as its workflow and its snapshot. Unpickling restores the snapshot through the
+        library, which checks it against the workflow again: the library has no unchecked way to
+        make a ticket, and the other side may run a different build. The Python-side conversion
+        of the snapshot's values is skipped (the text is the library's own)."""
+        return (_restore_ticket, (self.workflow, self._core.snapshot()))
 
     def __repr__(self) -> str:
         return f"<itsm.Ticket {self.id!r} {self._core.workflow.name}:{self.state}>"
@@ -416,4 +368,9 @@ def _workflow(workflow) -> Workflow:
 def verify_history(jsonl: str) -> ChainReport:
     """Recomputes the hash chains of `export_history` output (several tickets may share it);
     raises TamperedError naming the first bad line."""
-    return ChainReport(*_call(WorkflowError, _itsm.verify_history, _text(jsonl, "jsonl")))
+    return ChainReport(*_call(WorkflowError, _itsm.verify_history, str_arg(jsonl, "jsonl")))
+
+
+def _restore_ticket(workflow: Workflow, snapshot: str) -> Ticket:
+    """Unpickles a ticket (see `Ticket.__reduce__`)."""
+    return Ticket(_call(WorkflowError, _itsm.Ticket.restore, workflow._core, snapshot))

@@ -12,28 +12,15 @@
 #include <map>
 #include <sstream>
 
+#include "calendar_bulk.hpp"
+#include "core_error.hpp"
 #include "itsm/itsm.hpp"
+#include "ticket_calls.hpp"
 
 namespace py = pybind11;
+using namespace itsm_python;
 
 namespace {
-
-/// A refusal of the core on its way to Python: it crosses as `_itsm.CoreError` (a ValueError with
-/// `.code`), which the package raises again as the class that fits the call (CalendarError, ...).
-struct core_error : std::runtime_error {
-  explicit core_error(const itsm::error& e) : std::runtime_error(e.message), code(static_cast<int>(e.code)) {}
-  int code;
-};
-
-[[noreturn]] void raise(const itsm::error& e) { throw core_error(e); }
-
-template <class T>
-T unwrap(itsm::result<T> r) {
-  if (!r) raise(r.error_value());
-  return std::move(*r);
-}
-
-itsm::sys_seconds from_epoch(std::int64_t s) { return itsm::sys_seconds{std::chrono::seconds{s}}; }
 
 itsm::calc_options options(const std::string& at_close, const std::string& dst,
                            const std::vector<itsm::pause>& pauses) {
@@ -47,43 +34,6 @@ itsm::calc_options options(const std::string& at_close, const std::string& dst,
 std::vector<itsm::pause> to_pauses(const std::vector<std::pair<std::int64_t, std::int64_t>>& p) {
   std::vector<itsm::pause> out;
   for (const auto& [b, e] : p) out.push_back({from_epoch(b), from_epoch(e)});
-  return out;
-}
-
-using int64_array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
-
-/// One calendar operation over arrays, without the GIL: `starts` and `values` (one value, or
-/// one per start) in, int64 results out. The first failure raises, naming its index.
-template <class Op>
-py::array_t<std::int64_t> bulk(const int64_array& starts, const int64_array& values, Op&& op) {
-  if (starts.ndim() != 1 || values.ndim() != 1) {
-    raise(itsm::error{itsm::errc::invalid_argument, "expected one-dimensional arrays"});
-  }
-  const auto n = static_cast<std::size_t>(starts.shape(0));
-  const auto m = static_cast<std::size_t>(values.shape(0));
-  if (m != 1 && m != n) {
-    raise(itsm::error{itsm::errc::invalid_argument,
-                      "expected one value or one per start (" + std::to_string(n) + "), got " + std::to_string(m)});
-  }
-  py::array_t<std::int64_t> out(static_cast<py::ssize_t>(n));
-  const std::int64_t* s = starts.data();
-  const std::int64_t* v = values.data();
-  std::int64_t* o = out.mutable_data();
-  std::optional<std::pair<std::size_t, itsm::error>> failed;
-  {
-    py::gil_scoped_release unlocked;
-    for (std::size_t i = 0; i < n; ++i) {
-      itsm::result<std::int64_t> r = op(s[i], v[m == 1 ? 0 : i]);
-      if (!r) {
-        failed.emplace(i, r.error_value());
-        break;
-      }
-      o[i] = *r;
-    }
-  }
-  if (failed) {
-    raise(itsm::error{failed->second.code, "[" + std::to_string(failed->first) + "]: " + failed->second.message});
-  }
   return out;
 }
 
@@ -103,34 +53,6 @@ struct py_workflow {
   itsm::workflow_ptr ptr;
 };
 
-/// The host's guards and actions as Python callables. The package wraps the user's function, so
-/// the callables here take plain values: guard(transition, actor, at, fields_after_json) ->
-/// None (allow) or a reason; action(record_json).
-struct py_hooks {
-  itsm::hooks hooks;
-};
-
-/// A ticket plus a flag that refuses calls that would change it while one of its own guards or
-/// actions runs (the engine holds references into the ticket across those callbacks).
-struct py_ticket {
-  itsm::ticket t;
-  bool busy = false;
-};
-
-struct busy_scope {
-  explicit busy_scope(py_ticket& pt) : t(pt) {
-    if (t.busy) {
-      raise(itsm::error{itsm::errc::invalid_argument,
-                        "ticket " + t.t.id() + ": may not be changed (or replaced) from one of its own guards or actions"});
-    }
-    t.busy = true;
-  }
-  ~busy_scope() { t.busy = false; }
-  busy_scope(const busy_scope&) = delete;
-  busy_scope& operator=(const busy_scope&) = delete;
-  py_ticket& t;
-};
-
 itsm::actor make_actor(const std::string& name, const std::vector<std::string>& roles, bool check_roles) {
   itsm::actor a;
   a.name = name;
@@ -143,6 +65,18 @@ itsm::actor make_actor(const std::string& name, const std::vector<std::string>& 
 std::string outcome_text(const itsm::outcome& o) { return itsm::to_json(o).dump(); }
 
 const itsm::hooks* hooks_of(const py_hooks* h) { return h ? &h->hooks : nullptr; }
+
+/// kind: fire (name = transition), move_to (name = state), approve, reject, update.
+std::string run_operation(itsm::ticket& t, const std::string& kind, const std::string& name, const itsm::actor& who,
+                          itsm::sys_seconds at, const nlohmann::json& fields, const std::string& comment,
+                          const itsm::hooks* host) {
+  if (kind == "fire") return outcome_text(t.fire(name, who, at, fields, comment, host));
+  if (kind == "move_to") return outcome_text(t.move_to(name, who, at, fields, comment, host));
+  if (kind == "approve") return outcome_text(t.approve(who, at, comment, host));
+  if (kind == "reject") return outcome_text(t.reject(who, at, fields, comment, host));
+  if (kind == "update") return outcome_text(t.update(who, at, fields, comment));
+  raise(itsm::error{itsm::errc::invalid_argument, "kind: unknown '" + kind + "'"});
+}
 
 }  // namespace
 
@@ -168,8 +102,12 @@ PYBIND11_MODULE(_itsm, m) {
       .def("to_json", [](const itsm::calendar& c) { return c.to_json().dump(); })
       .def_property_readonly("timezone", &itsm::calendar::timezone)
       .def("offset_at", [](const itsm::calendar& c, std::int64_t t) { return c.offset_at(from_epoch(t)).count(); })
-      .def("parse_time", [](const itsm::calendar& c, const std::string& text) {
-        return unwrap(c.parse_time(text)).time_since_epoch().count();
+      .def("parse_time", [](const itsm::calendar& c, const std::string& text, const std::string& field) {
+        return unwrap(c.parse_time(text, field)).time_since_epoch().count();
+      })
+      // A naive value: a wall-clock reading in seconds since 1970-01-01T00:00 on this calendar's clock.
+      .def("wall_to_instant", [](const itsm::calendar& c, std::int64_t local, bool later, const std::string& field) {
+        return unwrap(wall_clock(c).instant(local, later, field));
       })
       .def("add",
            [](const itsm::calendar& c, std::int64_t start, std::int64_t secs, const std::string& at_close,
@@ -208,26 +146,44 @@ PYBIND11_MODULE(_itsm, m) {
            })
       .def("add_many",
            [](const itsm::calendar& c, const int64_array& starts, const int64_array& seconds, const std::string& at_close,
-              const std::string& dst) {
+              const std::string& dst, bool wall_starts, bool wall_results, bool skip_nat) {
              const auto o = options(at_close, dst, {});
-             return bulk(starts, seconds, [&](std::int64_t s, std::int64_t v) {
-               return seconds_of(c.add(from_epoch(s), std::chrono::seconds{v}, o));
-             });
+             return bulk(c, starts, seconds, wall_starts, false, wall_results, skip_nat,
+                         [&](std::int64_t s, std::int64_t v) {
+                           return seconds_of(c.add(from_epoch(s), std::chrono::seconds{v}, o));
+                         });
            })
       .def("between_many",
            [](const itsm::calendar& c, const int64_array& starts, const int64_array& ends, const std::string& at_close,
-              const std::string& dst) {
+              const std::string& dst, bool wall_starts, bool wall_ends, bool skip_nat) {
              const auto o = options(at_close, dst, {});
-             return bulk(starts, ends, [&](std::int64_t a, std::int64_t b) -> itsm::result<std::int64_t> {
-               auto r = c.between(from_epoch(a), from_epoch(b), o);
-               if (!r) return r.error_value();
-               return r->count();
-             });
+             return bulk(c, starts, ends, wall_starts, wall_ends, false, skip_nat,
+                         [&](std::int64_t a, std::int64_t b) -> itsm::result<std::int64_t> {
+                           auto r = c.between(from_epoch(a), from_epoch(b), o);
+                           if (!r) return r.error_value();
+                           return r->count();
+                         });
+           })
+      // next_open / next_close over many times (`op` names which).
+      .def("step_many",
+           [](const itsm::calendar& c, const std::string& op, const int64_array& times, const std::string& at_close,
+              const std::string& dst, bool wall_times, bool wall_results, bool skip_nat) {
+             const auto o = options(at_close, dst, {});
+             const bool open = op == "next_open";
+             if (!open && op != "next_close") raise(itsm::error{itsm::errc::invalid_argument, "op: unknown '" + op + "'"});
+             int64_array unused(1);  // bulk pairs each time with a value; the steps take none
+             unused.mutable_at(0) = 0;
+             return bulk(c, times, unused, wall_times, false, wall_results, skip_nat,
+                         [&](std::int64_t t, std::int64_t) {
+                           return seconds_of(open ? c.next_open(from_epoch(t), o) : c.next_close(from_epoch(t), o));
+                         });
            });
 
   py::class_<itsm::sla_definition>(m, "SLA")
       .def_static("from_json", [](const std::string& text) { return unwrap(itsm::sla_definition::from_json(text)); })
       .def_readonly("name", &itsm::sla_definition::name)
+      .def_readonly("calendar", &itsm::sla_definition::business_hours)
+      .def_readonly("targets", &itsm::sla_definition::targets)
       .def("evaluate_json", [](const itsm::sla_definition& def, const std::string& history, std::int64_t now) {
         const auto parsed = parse_json_arg(history, "history");
         const auto events = unwrap(itsm::sla_history_from_json(parsed));
@@ -251,6 +207,12 @@ PYBIND11_MODULE(_itsm, m) {
       .def_property_readonly("name", [](const py_workflow& w) { return w.ptr->name(); })
       .def_property_readonly("version", [](const py_workflow& w) { return w.ptr->version(); })
       .def("to_json", [](const py_workflow& w) { return w.ptr->to_json().dump(); })
+      // The library's own built-in of that name (one shared object), not a definition loaded under its name.
+      .def_property_readonly("is_builtin",
+                             [](const py_workflow& w) {
+                               const auto b = itsm::builtin_workflow(w.ptr->name());
+                               return b && *b == w.ptr;
+                             })
       .def("to_dot", [](const py_workflow& w, const std::string& current) { return w.ptr->to_dot(current); })
       .def("warnings", [](const py_workflow& w) {
         std::vector<std::pair<std::string, std::string>> out;
@@ -263,15 +225,26 @@ PYBIND11_MODULE(_itsm, m) {
       .def("guard",
            [](py_hooks& h, const std::string& name, py::function fn) {
              h.hooks.guard(name, [fn](const itsm::guard_context& c) -> std::optional<std::string> {
-               // An exception here (a Python one included) is the engine's "guard threw": a refusal.
-               py::object r = fn(c.transition.id, c.who.name, c.at.time_since_epoch().count(), c.fields_after.dump());
-               if (r.is_none()) return std::nullopt;
-               return py::str(r).cast<std::string>();
+               return run_callback<std::optional<std::string>>(
+                   [&]() -> std::optional<std::string> {
+                     py::object r = fn(c.transition.id, c.who.name, c.at.time_since_epoch().count(),
+                                       c.fields_after.dump());
+                     if (r.is_none()) return std::nullopt;
+                     return py::str(r).cast<std::string>();
+                   },
+                   std::string("interrupted"));
              });
            })
       .def("action", [](py_hooks& h, const std::string& name, py::function fn) {
         h.hooks.action(name, [fn](const itsm::ticket& t, const itsm::history_record& r) {
-          fn(t.record_to_json(r).dump());
+          const auto error = run_callback<std::optional<std::string>>(
+              [&]() -> std::optional<std::string> {
+                py::object text = fn(t.record_to_json(r).dump());
+                if (text.is_none()) return std::nullopt;
+                return py::str(text).cast<std::string>();
+              },
+              std::nullopt);
+          if (error) throw std::runtime_error(*error);  // the engine lists it in the outcome
         });
       });
 
@@ -293,21 +266,23 @@ PYBIND11_MODULE(_itsm, m) {
                     return py_ticket{unwrap(itsm::ticket::replay(wf.ptr, id, parse_json_arg(history, "history")))};
                   })
       .def("clone", [](const py_ticket& t) { return py_ticket{t.t}; })
-      // kind: fire (name = transition), move_to (name = state), approve, reject, update.
       .def("apply",
            [](py_ticket& pt, const std::string& kind, const std::string& name, const std::string& actor,
               const std::vector<std::string>& roles, bool check_roles, std::int64_t at, const std::string& fields,
               const std::string& comment, const py_hooks* host) {
              const auto who = make_actor(actor, roles, check_roles);
              const auto f = parse_json_arg(fields, "fields");
-             busy_scope busy(pt);
-             itsm::ticket& t = pt.t;
-             if (kind == "fire") return outcome_text(t.fire(name, who, from_epoch(at), f, comment, hooks_of(host)));
-             if (kind == "move_to") return outcome_text(t.move_to(name, who, from_epoch(at), f, comment, hooks_of(host)));
-             if (kind == "approve") return outcome_text(t.approve(who, from_epoch(at), comment, hooks_of(host)));
-             if (kind == "reject") return outcome_text(t.reject(who, from_epoch(at), f, comment, hooks_of(host)));
-             if (kind == "update") return outcome_text(t.update(who, from_epoch(at), f, comment));
-             raise(itsm::error{itsm::errc::invalid_argument, "kind: unknown '" + kind + "'"});
+             const ticket_turn turn(pt);
+             callback_escape escape;
+             // Callbacks may raise what is not a refusal; the ticket is then put back as it was.
+             std::optional<itsm::ticket> before;
+             if (host != nullptr) before = pt.t;
+             std::string out = run_operation(pt.t, kind, name, who, from_epoch(at), f, comment, hooks_of(host));
+             if (escape.error) {
+               if (before) pt.t = std::move(*before);
+               throw std::move(*escape.error);
+             }
+             return out;
            },
            py::arg("kind"), py::arg("name"), py::arg("actor"), py::arg("roles"), py::arg("check_roles"), py::arg("at"),
            py::arg("fields"), py::arg("comment"), py::arg("hooks").none(true))
@@ -450,5 +425,6 @@ PYBIND11_MODULE(_itsm, m) {
     }
     itsm::set_limits(l);
   });
+  m.attr("supported_years") = py::make_tuple(itsm::detail::min_supported_year, itsm::detail::max_supported_year);
   m.def("errc_name", [](int code) { return std::string(itsm::to_string(static_cast<itsm::errc>(code))); });
 }

@@ -141,6 +141,23 @@ def test_a_bad_line_changes_nothing_and_the_store_keeps_its_quality():
         store.read(["a\nb"])
 
 
+def test_a_store_that_read_a_log_pickles_with_it(tmp_path):
+    """A pickled store reads its logs again: the same tickets, quality and report."""
+    import pickle
+    create = {"ticket": "INC1", "workflow": "incident", "at": "2026-03-02T09:00:00Z", "create": True}
+    start = {"ticket": "INC1", "at": "2026-03-02T09:05:00Z", "transition": "start", "actor": "sam",
+             "roles": ["service_desk"]}
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps(start) + "\n")
+    store = itsm.EventStore()
+    store.read([create, "[1]"], skip_bad_lines=True)
+    store.read(log)
+    again = pickle.loads(pickle.dumps(store))
+    assert again.ticket_ids == ["INC1"] and again.quality == store.quality
+    assert again.quality["skipped"] == 1 and again.quality["applied"] == 2
+    assert again.report() == store.report()
+
+
 def test_strict_raises_where_the_tool_exits_1():
     """strict=True: a refused event or a skipped line raises itsm.Error (the tool's --strict
     exits 1), naming the counts; a clean log reports as without it."""

@@ -22,8 +22,8 @@ def test_every_public_name_is_stubbed():
 
 def test_every_stubbed_member_exists():
     for node in stub_tree().body:
-        if not isinstance(node, ast.ClassDef):
-            continue
+        if not isinstance(node, ast.ClassDef) or node.name.startswith("_"):
+            continue  # private classes are the stubs' own typing helpers (protocols)
         runtime = getattr(itsm, node.name)
         for member in node.body:
             if isinstance(member, ast.FunctionDef) and not member.name.startswith("__"):

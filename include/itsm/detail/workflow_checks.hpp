@@ -176,10 +176,9 @@ class definition_checks {
   }
 
   /// Runs the per-transition steps over every transition, in definition order, and builds the
-  /// table of transitions leaving each state that the graph steps and the workflow use.
+  /// table of transitions leaving each state that the graph steps and the workflow use (a
+  /// transition naming an unknown state adds no edge from or to it).
   void check_transitions() {
-    // The graph checks need every state id valid and unique; problems so far are all errors.
-    structure_ok_ = problems_.empty();
     for (std::size_t i = 0; i < def_.transitions.size(); ++i) {
       const auto& t = def_.transitions[i];
       const std::string where = transition_where(t, i);
@@ -201,8 +200,11 @@ class definition_checks {
     if (def_.transitions.size() > 0xFFFFFFF0u) error(wf_, "has too many transitions");
   }
 
-  /// Whether the graph steps can run: every transition's states resolved, one initial state.
-  bool graph_is_checkable() const { return structure_ok_ && initials_.size() == 1 && !def_.states.empty(); }
+  /// Whether the graph steps can run: they search from the one initial state. They run on the
+  /// transitions as written even when others name unknown states, so a broken reference does not
+  /// hide the graph problems of the rest: a state only that transition would reach is reported
+  /// unreachable, which it is until the reference is fixed.
+  bool graph_is_checkable() const { return initials_.size() == 1 && !def_.states.empty(); }
 
   /// The states as vertices and the transitions leaving them as edges.
   state_graph graph() const {
@@ -220,7 +222,7 @@ class definition_checks {
     auto reached_map = boost::make_iterator_property_map(reached.begin(), boost::get(boost::vertex_index, g));
     boost::breadth_first_visit(g, boost::vertex(initials_[0], g), boost::color_map(reached_map));
     for (std::size_t s = 0; s < def_.states.size(); ++s) {
-      if (reached[s] == boost::white_color) {
+      if (reached[s] == boost::white_color && is_indexed(s)) {
         error(state_where(def_.states[s]), "is not reachable from the initial state '" + def_.states[initials_[0]].id + "'");
       }
     }
@@ -230,6 +232,7 @@ class definition_checks {
   /// "From every non-terminal state some terminal state is reachable (no trap)"; states that
   /// are not reachable at all were reported already.
   void check_no_traps(const state_graph& g, const std::vector<boost::default_color_type>& reached) {
+    if (!any_terminal_) return;  // "has no terminal state" says it for every state at once
     const auto reversed = boost::make_reverse_graph(g);
     std::vector<boost::default_color_type> done(def_.states.size(), boost::white_color);
     auto done_map = boost::make_iterator_property_map(done.begin(), boost::get(boost::vertex_index, reversed));
@@ -239,7 +242,7 @@ class definition_checks {
       }
     }
     for (std::size_t s = 0; s < def_.states.size(); ++s) {
-      if (done[s] == boost::white_color && reached[s] != boost::white_color) {
+      if (done[s] == boost::white_color && reached[s] != boost::white_color && is_indexed(s)) {
         error(state_where(def_.states[s]), "is a trap: no terminal state can be reached from it");
       }
     }
@@ -300,6 +303,13 @@ class definition_checks {
     problems_.push_back(problem{problem::severity::warning, std::move(where), std::move(message)});
   }
 
+  /// Whether transitions can name state `s`: its id is not empty and not taken by an earlier
+  /// state. The graph steps say nothing of the others, whose problem was reported already.
+  bool is_indexed(std::size_t s) const {
+    const auto it = index_.find(def_.states[s].id);
+    return it != index_.end() && it->second == static_cast<workflow::index>(s);
+  }
+
   /// An undeclared list (roles, guards, actions) accepts every name.
   template <class List>
   static bool declared(const List& list, const std::string& id) {
@@ -332,7 +342,6 @@ class definition_checks {
     auto to = index_.find(t.to);
     if (to != index_.end()) return to->second;
     error(where, "to: unknown state '" + t.to + "'");
-    structure_ok_ = false;
     return workflow::npos;
   }
 
@@ -351,7 +360,6 @@ class definition_checks {
       auto it = index_.find(f);
       if (it == index_.end()) {
         error(where, "from: unknown state '" + f + "'");
-        structure_ok_ = false;
       } else if (std::find(from.begin(), from.end(), it->second) != from.end()) {
         error(where, "from: state '" + f + "' listed twice");
       } else {
@@ -443,7 +451,6 @@ class definition_checks {
   std::vector<workflow::index> initials_;
   bool any_terminal_ = false;
   std::vector<std::vector<workflow::index>> outgoing_;  // per state, the transitions leaving it
-  bool structure_ok_ = true;
 };
 
 /// Runs every check of docs/workflows.md ("Checks when built"); fills `out`'s lookup tables when there is no error.

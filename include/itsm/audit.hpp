@@ -42,11 +42,15 @@ class compliance_audit {
   /// Checks one refused event line: an attempted approval its rule excludes is
   /// `segregation_of_duties`; an event the workflow does not allow is `disallowed_transition`.
   void add_refusal(const event_outcome& refused);
-  /// Adds to the numbers of event lines read and refused.
-  void add_counts(const event_counts& counts);
-  /// Verifies a hash-chained history export (`ticket::export_history` lines); one that does not
-  /// verify is a `broken_hash_chain` finding naming `source` and the first bad line.
-  void check_chain(std::string_view jsonl, const std::string& source);
+  /// Adds the data-quality counts of the lines these tickets came from (`event_store::quality`).
+  void add_quality(const data_quality& quality);
+  /// Checks a hash-chained history export (`ticket::export_history` lines) against the tickets
+  /// of `events`, as they stood at `now`. Each is a `broken_hash_chain` finding naming `source`:
+  /// a chain that does not verify (an edited, removed or reordered line, at the first bad line);
+  /// an empty chain for events that made records; a ticket whose records up to `now` are
+  /// missing from the chain (a missing tail), differ from its history, or are more than it has;
+  /// a ticket of the chain the events never created.
+  void check_chain(std::string_view jsonl, const std::string& source, const event_store& events);
 
   /// Adds an audit over a disjoint set of tickets: afterwards this is exactly the audit of both.
   /// Refused with `invalid_argument`, changing nothing, when the two were measured at different
@@ -55,13 +59,14 @@ class compliance_audit {
 
   /// The findings, by ticket, then rule, then where they were found (line, then record).
   std::vector<audit_finding> findings() const;
-  /// `{"events", "findings": [{"ticket", "rule", "severity", "evidence"}...], "now", "refused",
-  /// "tickets"}`.
+  /// `{"data_quality", "events", "findings": [{"ticket", "rule", "severity", "evidence"}...],
+  /// "now", "refused", "tickets"}` (`now` is null when there are no events).
   nlohmann::json to_json() const;
   /// The audit printed as `format` (`json` is `to_json()` indented by two, with a newline).
   std::string render(report_format format) const;
 
   sys_seconds now() const noexcept { return now_; }
+  const data_quality& quality() const noexcept { return quality_; }
 
  private:
   /// A finding and its place in the output order.
@@ -71,17 +76,20 @@ class compliance_audit {
     std::size_t place = 0;  ///< the line number, or the order within the ticket's checks
   };
 
+  bool measured() const noexcept { return tickets_ > 0 || quality_.applied + quality_.refused > 0; }
+
   sla_policy policy_;
   sys_seconds now_;
-  event_counts counts_;
+  data_quality quality_;
   std::size_t tickets_ = 0;
   std::vector<keyed_finding> findings_;
 };
 
 /// The audit of every ticket and refused line of `store`, measured at `now` (by default the time
-/// of the store's latest record).
+/// of the store's latest record), with the store's data quality; `progress` hears of the tickets
+/// done (phase `audit`).
 inline compliance_audit make_audit(const event_store& store, const sla_policy& policy = sla_policy::builtin(),
-                                   std::optional<sys_seconds> now = std::nullopt);
+                                   std::optional<sys_seconds> now = std::nullopt, const progress_fn& progress = {});
 
 }  // namespace v1
 }  // namespace itsm

@@ -442,6 +442,18 @@ ITSM_API int itsm_event_store_use_schedule(itsm_event_store *store, const itsm_c
  *  an event is a refusal too (ITSM_EPARSE, ITSM_EINVAL, ...), never a failure of the store. */
 ITSM_API int itsm_event_store_apply(itsm_event_store *store, const char *line, size_t len, size_t line_no,
                                     char **outcome);
+/** Reads a whole event log (`len` bytes of JSON Lines, named `source` in errors) as itsmctl
+ *  replay, report and audit read --events. `options_json` (NULL: the defaults) is an object with
+ *  any of: "order" ("time" (default): each ticket's events in time order, a stable sort; "file"),
+ *  "now" (RFC 3339 or null: events later than it are not applied, counted as after_now),
+ *  "skip_bad_lines" (false (default): a line that is not UTF-8, not JSON or not an object is
+ *  ITSM_EPARSE naming the line and the cause, and nothing of the log is applied; true: such
+ *  lines are counted, listed and skipped). When `quality` is not NULL, *quality is what this
+ *  read found as JSON (the data_quality object of reports and audits: read, skipped,
+ *  skipped_lines, after_now, applied, refused, refused_by_code, reordered, creates_refused), to
+ *  release with itsm_free. Refused events are no failure of the read (itsm_event_store_refusals). */
+ITSM_API int itsm_event_store_read(itsm_event_store *store, const char *log, size_t len, const char *source,
+                                   const char *options_json, char **quality);
 /** The numbers so far: tickets, and lines applied or refused (`events` = applied + refused).
  *  Any pointer may be NULL. */
 ITSM_API int itsm_event_store_counts(const itsm_event_store *store, size_t *tickets, size_t *events,
@@ -455,11 +467,15 @@ ITSM_API int itsm_event_store_ticket(const itsm_event_store *store, const char *
  *  it. `options_json` (NULL: the defaults) is an object with any of: "policy" (the SLA policy
  *  object; default: the built-in one), "calendar" (replaces the policy's), "now" (RFC 3339 with
  *  an offset; default: the latest record), "format" ("json" (default), "table", "markdown",
- *  "csv"). With "json" the text equals itsmctl report --format json. */
+ *  "csv"), "strict" (true: ITSM_EINVAL, and no report, when any event was refused or any line
+ *  skipped, as itsmctl --strict exits 1). A policy with targets for a process the store has no
+ *  workflow of is ITSM_ENOT_FOUND naming it. The report carries the store's data_quality. With
+ *  "json" the text equals itsmctl report --format json. */
 ITSM_API int itsm_event_store_report(const itsm_event_store *store, const char *options_json, char **out);
 /** *out = the compliance audit, as itsmctl audit prints it (options as for the report, without
  *  "calendar"). `chain` (`chain_len` bytes; NULL: none) is a hash-chained history export to
- *  verify, named `chain_name` in its finding (as itsmctl audit --chain). */
+ *  verify and check against the store's tickets (a missing tail or middle, an empty chain),
+ *  named `chain_name` in its findings (as itsmctl audit --chain). */
 ITSM_API int itsm_event_store_audit(const itsm_event_store *store, const char *options_json, const char *chain,
                                     size_t chain_len, const char *chain_name, char **out);
 

@@ -52,6 +52,8 @@ class sla_policy {
 
   /// The clocks of `process` by name (`response`, `resolution`); empty when it has no targets.
   const std::vector<std::pair<std::string, sla_definition>>& clocks(std::string_view process) const;
+  /// The processes this policy has targets for, by name.
+  std::vector<std::string> processes() const;
 
   /// The JSON form this policy was made from.
   const nlohmann::json& to_json() const noexcept { return json_; }
@@ -60,6 +62,10 @@ class sla_policy {
   nlohmann::json json_;
   std::map<std::string, std::vector<std::pair<std::string, sla_definition>>, std::less<>> clocks_;
 };
+
+/// Checks that every process `policy` has targets for is a workflow `store` knows: a misspelt
+/// process (`incidnet`) would otherwise measure nothing, silently. `not_found` naming it.
+inline result<bool> check_policy_processes(const sla_policy& policy, const event_store& store);
 
 /// How a report or an audit is printed.
 enum class report_format {
@@ -78,27 +84,30 @@ class service_report {
   /// An empty report; open clocks and ages are measured at `now`.
   service_report(sla_policy policy, sys_seconds now);
 
-  /// Folds in one ticket's figures: each ticket once, records after `now` ignored.
+  /// Folds in one ticket's figures as they stood at `now`: each ticket once; records after `now`
+  /// are ignored and a ticket created after it is not counted.
   void add(const ticket& t);
   /// Counts one refused event line (by process, event and code) for the top refused events.
   void add_refusal(const event_outcome& refused);
-  /// Adds to the numbers of event lines read, applied and refused.
-  void add_counts(const event_counts& counts);
+  /// Adds the data-quality counts of the lines these tickets came from (`event_store::quality`).
+  void add_quality(const data_quality& quality);
 
   /// Adds a report over a disjoint set of tickets (and their events): afterwards this is exactly
   /// the report of both. Refused with `invalid_argument`, changing nothing, when the two were
   /// measured at different instants or against different policies.
   result<bool> merge(const service_report& other);
 
-  /// The report as JSON: `now`, `events`, `applied`, `refused`, `tickets`, `processes` (per
-  /// process: "all" first, then each priority), `backlog`, `time_in_state`, `changes`,
-  /// `top_refusals` (docs/report-and-audit.md lists every member).
+  /// The report as JSON: `now` (null when there are no events), `events`, `applied`, `refused`,
+  /// `tickets`, `processes` (per process: "all" first, then each priority), `backlog`,
+  /// `time_in_state`, `changes`, `top_refusals`, `data_quality` (docs/report-and-audit.md lists
+  /// every member).
   nlohmann::json to_json() const;
   /// The report printed as `format` (`json` is `to_json()` indented by two, with a newline).
   std::string render(report_format format) const;
 
   sys_seconds now() const noexcept { return now_; }
   const sla_policy& policy() const noexcept { return policy_; }
+  const data_quality& quality() const noexcept { return quality_; }
 
  private:
   /// Clock outcomes of one SLA over a group of tickets.
@@ -113,10 +122,12 @@ class service_report {
     std::map<std::string, clock_tally> clocks;  // by clock name
   };
   using process_key = std::pair<std::string, std::string>;
+  /// Whether anything was measured: a report of no events has no instant to speak of.
+  bool measured() const noexcept { return tickets_ > 0 || quality_.applied + quality_.refused > 0; }
 
   sla_policy policy_;
   sys_seconds now_;
-  event_counts counts_;
+  data_quality quality_;
   std::size_t tickets_ = 0;
   std::map<process_key, group> groups_;                          // (process, priority or "all")
   std::map<process_key, std::size_t> backlog_;                   // (process, age bucket)
@@ -126,9 +137,10 @@ class service_report {
 };
 
 /// The report of every ticket and refused line of `store`, measured at `now` (by default the
-/// time of the store's latest record).
+/// time of the store's latest record), with the store's data quality; `progress` hears of the
+/// tickets done (phase `report`).
 inline service_report make_report(const event_store& store, const sla_policy& policy = sla_policy::builtin(),
-                                  std::optional<sys_seconds> now = std::nullopt);
+                                  std::optional<sys_seconds> now = std::nullopt, const progress_fn& progress = {});
 
 }  // namespace v1
 }  // namespace itsm

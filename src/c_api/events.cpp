@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -16,11 +17,13 @@ using namespace itsm::c_api;
 
 namespace {
 
-/// What a report or audit is asked for: the policy, the instant and the format.
+/// What a report or audit is asked for: the policy, the instant, the format, and whether a
+/// refused event or a skipped line is an error (itsmctl's --strict).
 struct report_options {
   itsm::sla_policy policy = itsm::sla_policy::builtin();
   std::optional<itsm::sys_seconds> now;
   itsm::report_format format = itsm::report_format::json;
+  bool strict = false;
 };
 
 /// Reads the options object (NULL: the defaults); a key the call does not take, or a bad value,
@@ -36,10 +39,11 @@ itsm::result<report_options> read_options(const char* options_json, bool calenda
   }
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& key = it.key();
-    if (key != "policy" && key != "now" && key != "format" && !(calendar_allowed && key == "calendar")) {
+    if (key != "policy" && key != "now" && key != "format" && key != "strict" &&
+        !(calendar_allowed && key == "calendar")) {
       return itsm::error{itsm::errc::invalid_argument,
                          "options: unknown key '" + key + "' (allowed: policy, " +
-                             (calendar_allowed ? "calendar, " : "") + "now, format)"};
+                             (calendar_allowed ? "calendar, " : "") + "now, format, strict)"};
     }
   }
   if (j.contains("policy")) {
@@ -64,7 +68,24 @@ itsm::result<report_options> read_options(const char* options_json, bool calenda
     if (!f) return itsm::error{f.error_value().code, "options." + f.error_value().message};
     o.format = *f;
   }
+  if (j.contains("strict")) {
+    if (!j["strict"].is_boolean()) return itsm::error{itsm::errc::invalid_argument, "options.strict: expected true or false"};
+    o.strict = j["strict"].get<bool>();
+  }
   return o;
+}
+
+/// Checks what a report or audit needs before it measures: the policy's processes are workflows
+/// of the store (a misspelt one would measure nothing), and with "strict" nothing was refused or
+/// skipped. ITSM_OK, or the error set.
+int check_before_measuring(const itsm_event_store& store, const report_options& o) {
+  if (auto known = itsm::check_policy_processes(o.policy, store.value); !known) return from_error(known.error_value());
+  if (o.strict) {
+    if (const std::string why = store.value.quality().strict_failure(); !why.empty()) {
+      return set_error(ITSM_EINVAL, "options.strict: " + why);
+    }
+  }
+  return ITSM_OK;
 }
 
 }  // namespace
@@ -115,6 +136,30 @@ int itsm_event_store_apply(itsm_event_store* store, const char* line, size_t len
   });
 }
 
+int itsm_event_store_read(itsm_event_store* store, const char* log, size_t len, const char* source,
+                          const char* options_json, char** quality) {
+  return guarded([&] {
+    if (!live(store)) return bad_handle(store, "store");
+    if (quality) *quality = nullptr;
+    if (!log && len > 0) return set_error(ITSM_ENULL, "log: NULL");
+    std::string_view name;
+    if (const int code = need_text(source, "source", &name); code != ITSM_OK) return code;
+    itsm::read_options options;
+    if (options_json) {
+      auto parsed = itsm::parse_json(options_json, "options");
+      if (!parsed) return from_error(parsed.error_value());
+      auto o = itsm::read_options::from_json(*parsed);
+      if (!o) return from_error(o.error_value());
+      options = std::move(*o);
+    }
+    std::istringstream in(std::string(log ? log : "", len));
+    auto read = itsm::read_events(store->value, in, std::string(name), options);
+    if (!read) return from_error(read.error_value());
+    if (quality) return give_text(read->to_json().dump(), quality);
+    return set_ok();
+  });
+}
+
 int itsm_event_store_counts(const itsm_event_store* store, size_t* tickets, size_t* events, size_t* applied,
                             size_t* refused) {
   return guarded([&] {
@@ -157,6 +202,7 @@ int itsm_event_store_report(const itsm_event_store* store, const char* options_j
     *out = nullptr;
     auto o = read_options(options_json, true);
     if (!o) return from_error(o.error_value());
+    if (const int code = check_before_measuring(*store, *o); code != ITSM_OK) return code;
     return give_text(itsm::make_report(store->value, o->policy, o->now).render(o->format), out);
   });
 }
@@ -173,8 +219,9 @@ int itsm_event_store_audit(const itsm_event_store* store, const char* options_js
     }
     auto o = read_options(options_json, false);
     if (!o) return from_error(o.error_value());
+    if (const int code = check_before_measuring(*store, *o); code != ITSM_OK) return code;
     auto audit = itsm::make_audit(store->value, o->policy, o->now);
-    if (chain) audit.check_chain(std::string_view(chain, chain_len), std::string(name));
+    if (chain) audit.check_chain(std::string_view(chain, chain_len), std::string(name), store->value);
     return give_text(audit.render(o->format), out);
   });
 }

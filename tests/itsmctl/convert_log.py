@@ -5,8 +5,10 @@ usage: convert_log.py MAP.json LOG > events.jsonl
 
 The mapping (see maps/*.json) names the ticket, order, state and time columns, translates source
 states into workflow states (null: skip the event), and fills fields from "{column}" templates,
-per-field value tables and per-source-state extra fields. Every row becomes a "to" event (the
-state the ticket was in after that update); a ticket's first row becomes a create event first.
+per-field value tables (a value a table does not list is an error) and per-source-state extra
+fields. Every row becomes a "to" event (the
+state the ticket was in after that update, with the order column as "seq"); a ticket's first row
+becomes a create event first, at the earliest of the ticket's times.
 Standard library only.
 """
 import csv
@@ -40,7 +42,7 @@ def utc(text, mapping):
 
 
 def read_csv(path, mapping):
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:  # a byte-order mark is not a column name
         rows = list(csv.DictReader(f))
     tickets = {}
     for row in rows:
@@ -74,8 +76,12 @@ def main():
     source = read_csv(log, mapping) if mapping["format"] == "csv" else read_xes(log)
     skipped = 0
     out = sys.stdout
+    order = mapping.get("order")
     for tid, rows in source:
         created = False
+        # The create goes no later than the earliest of the ticket's event rows.
+        earliest = min((utc(row[mapping["at"]], mapping) for row in rows
+                        if mapping["states"].get(fill(mapping["state"], row, missing)) is not None), default="")
         for row in rows:
             src_state = fill(mapping["state"], row, missing)
             if src_state not in mapping["states"]:
@@ -87,23 +93,30 @@ def main():
             fields = {}
             for name, template in mapping.get("fields", {}).items():
                 value = fill(template, row, missing)
-                if value:
-                    fields[name] = mapping.get("values", {}).get(name, {}).get(value, value)
+                if not value:
+                    continue
+                table = mapping.get("values", {}).get(name)
+                if table is not None and value not in table:
+                    raise SystemExit(f"convert_log.py: ticket {tid}: map.values.{name} has no entry for '{value}'")
+                fields[name] = value if table is None else table[value]
             for name, template in mapping.get("state_fields", {}).get(src_state, {}).items():
                 fields[name] = fill(template, row, missing)
             at = utc(row[mapping["at"]], mapping)
             actor = fill(mapping.get("actor", ""), row, missing) or "import"
             if not created:
                 created = True
-                created_at = utc(row[mapping["created_at"]], mapping) if "created_at" in mapping else at
+                created_at = utc(row[mapping["created_at"]], mapping) if "created_at" in mapping else earliest
                 creator = fill(mapping.get("created_by", mapping.get("actor", "")), row, missing) or "import"
                 base = {k: v for k, v in fields.items()
                         if k not in mapping.get("state_fields", {}).get(src_state, {})}
-                out.write(json.dumps({"ticket": tid, "workflow": mapping["workflow"], "at": min(created_at, at),
+                out.write(json.dumps({"ticket": tid, "workflow": mapping["workflow"], "at": min(created_at, earliest),
                                       "create": True, "actor": creator, "fields": base}) + "\n")
                 if state == mapping["initial_state"]:
                     continue
-            out.write(json.dumps({"ticket": tid, "at": at, "to": state, "actor": actor, "fields": fields}) + "\n")
+            event = {"ticket": tid, "at": at, "to": state, "actor": actor, "fields": fields}
+            if order:
+                event["seq"] = int(row[order])  # the export's order settles events of one instant
+            out.write(json.dumps(event) + "\n")
     print(f"convert_log.py: {skipped} event(s) skipped (mapped to null)", file=sys.stderr)
 
 

@@ -100,7 +100,7 @@ def independent_figures(events_path, response_targets, process="incident"):
     assert definition.simple, f"workflow_model.py does not cover '{process}'"
     category = {s: d["category"] for s, d in definition.states.items()}
     tickets = {}
-    for n in sorted(outcomes):
+    for n in outcomes:  # in the order the events were applied
         o = outcomes[n]
         ev = o["event"]
         if o.get("unmodelled") or o["code"] is not None:

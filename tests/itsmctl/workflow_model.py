@@ -240,20 +240,70 @@ class Model:
         return None
 
 
-def predict(lines, definitions=None):
-    """Runs the model over event lines (text, numbered from 1, blank lines skipped).
+def application_order(events, order="time"):
+    """The line numbers of `events` ({line: event}, in file order) in the order they are applied.
+
+    docs/events.md, "Order": by default a stable sort of the log by `at`; of one instant a create
+    first, then lower `seq`, then file order. A line without a readable `at` keeps its place after
+    the line before it. `order="file"` keeps the file's order.
+    """
+    numbers = list(events)
+    if order == "file":
+        return numbers
+    keys, previous = {}, (float("-inf"), 0, 0)
+    for n in numbers:
+        ev = events[n]
+        try:
+            at = instant(ev["at"])
+        except (KeyError, TypeError, AttributeError, ValueError, NotModelled):
+            at = None
+        seq = ev.get("seq", 0)
+        keys[n] = previous = previous if at is None else (at, 0 if ev.get("create") else 1,
+                                                          seq if isinstance(seq, int) else 0)
+    return sorted(numbers, key=lambda n: keys[n])  # sorted() is stable: ties keep file order
+
+
+def reordered(events, applied_order):
+    """docs/events.md's count of events reordered: per ticket, the fewest of its events whose moving
+    turns the file's order into the order applied (its count less its longest run already in
+    applied order, a longest increasing subsequence)."""
+    rank = {n: i for i, n in enumerate(applied_order)}
+    per_ticket = {}
+    for n in events:  # file order
+        per_ticket.setdefault(events[n].get("ticket"), []).append(rank[n])
+    moved = 0
+    for ranks in per_ticket.values():
+        tails = []
+        for r in ranks:
+            lo, hi = 0, len(tails)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if tails[mid] < r:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            tails[lo:lo + 1] = [r]
+        moved += len(ranks) - len(tails)
+    return moved
+
+
+def predict(lines, definitions=None, order="time"):
+    """Runs the model over event lines (text, numbered from 1, blank lines skipped), applied in
+    `order` ("time", itsmctl's default, or "file"; see application_order).
 
     Returns (model, outcomes): outcomes maps each line number to a dict with the event, the
     ticket's state before it, and "code" (the refusal code, None when it applies) or
     "unmodelled" True; for an applied event also "after" (the state after it), "fired" (the
-    transition it fired, or None) and "fields" (the ticket's fields after it).
+    transition it fired, or None) and "fields" (the ticket's fields after it). Its keys come in
+    the order the events were applied; model.reordered counts the events moved.
     """
     model = Model(definitions)
+    events = {n: json.loads(line) for n, line in enumerate(lines, 1) if line.strip()}
+    applied_order = application_order(events, order)
+    model.reordered = reordered(events, applied_order)
     outcomes = {}
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        ev = json.loads(line)
+    for n in applied_order:
+        ev = events[n]
         before = model.tickets.get(ev.get("ticket"))
         state = before.state if before else None
         if before is not None and not before.modelled and not ev.get("create"):
@@ -270,4 +320,4 @@ def summary(model, outcomes):
     """`itsmctl replay --summary`'s last line as the model predicts it (all lines modelled)."""
     refused = sum(1 for o in outcomes.values() if o.get("code"))
     return {"tickets": len(model.tickets), "events": len(outcomes), "applied": len(outcomes) - refused,
-            "refused": refused}
+            "refused": refused, "reordered": model.reordered, "skipped": 0, "after_now": 0}

@@ -6,6 +6,7 @@
 
 #include <random>
 #include <set>
+#include <sstream>
 
 #include "itsm/audit.hpp"
 #include "itsm/event.hpp"
@@ -236,4 +237,174 @@ TEST_CASE("sla policies: every target is checked, errors name the field") {
   CHECK(itsm::parse_report_format("json").value() == itsm::report_format::json);
   CHECK(itsm::parse_report_format("xml").error_value().message ==
         "format: 'xml' is not one of table, markdown, csv, json");
+}
+
+// --- Reading a whole log (issue 17): input errors, order, now, data quality ---------------------
+
+namespace {
+
+// One line: a log holds one event a line.
+constexpr const char* create_inc1 = R"({"ticket": "I1", "workflow": "incident", "at": "2026-03-02T09:00:00Z", )"
+                                    R"("create": true, "actor": "c", "fields": {"impact": 2, "urgency": 2}})";
+
+itsm::result<itsm::data_quality> read_text(itsm::event_store& store, const std::string& text,
+                                           const itsm::read_options& options = {}) {
+  std::istringstream in(text);
+  return itsm::read_events(store, in, "log.jsonl", options);
+}
+
+std::string line(const char* ticket, const char* at, const char* what) {
+  return std::string(R"({"ticket": ")") + ticket + R"(", "at": ")" + at + "\", " + what + "}";
+}
+
+}  // namespace
+
+TEST_CASE("read_events: a line that is not an event line names the line and applies nothing") {
+  itsm::event_store store;
+  const std::string log = std::string(create_inc1) + "\n[1, 2]\n{nope\n\"x\"\n" + "{\"ticket\": \"Caf\xe9\"}\n";
+  const auto refused = read_text(store, log);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error_value().code == itsm::errc::parse_error);
+  CHECK(refused.error_value().message ==
+        "log.jsonl:2: not a JSON object (an array) (and 3 more line(s) that are not event lines)");
+  CHECK(store.tickets().empty());
+  CHECK(store.quality().read == 0);
+
+  itsm::read_options skip;
+  skip.skip_bad_lines = true;
+  const auto read = read_text(store, log, skip);
+  REQUIRE(read);
+  CHECK(read->read == 5);
+  CHECK(read->applied == 1);
+  CHECK(read->skipped == 4);
+  REQUIRE(read->skipped_lines.size() == 4);
+  CHECK(read->skipped_lines[1].line == 3);
+  CHECK(read->skipped_lines[1].cause == "not JSON (syntax error at byte 3)");
+  CHECK(read->skipped_lines[2].cause == "not a JSON object (a string)");
+  CHECK(read->skipped_lines[3].cause == "not UTF-8 (byte 16 of the line)");
+  CHECK(read->strict_failure() == "4 line(s) skipped");
+  CHECK(store.quality().to_json() == read->to_json());  // the store keeps what its reads found
+}
+
+TEST_CASE("read_events: each ticket's events in time order, a create first, seq settling ties") {
+  const std::string file_order =
+      line("I1", "2026-03-02T09:20:00Z", R"("to": "resolved", "fields": {"resolution_code": "solved_remotely", "resolution_notes": "y"})") +
+      "\n" + line("I1", "2026-03-02T09:10:00Z", R"("to": "in_progress", "seq": 2)") + "\n" +
+      line("I1", "2026-03-02T09:10:00Z", R"("to": "on_hold", "seq": 1, "fields": {"hold_reason": "awaiting_caller"})") +
+      "\n" + create_inc1 + "\n";
+  itsm::event_store by_time;
+  const auto read = read_text(by_time, file_order);
+  REQUIRE(read);
+  CHECK(read->applied == 4);
+  CHECK(read->refused == 0);
+  // Applied as create (line 4), on_hold (3), in_progress (2), resolved (1): the fewest moved to
+  // get there from 1 2 3 4 is three.
+  CHECK(read->reordered == 3);
+  CHECK(by_time.find("I1")->state() == "resolved");
+
+  itsm::event_store as_given;
+  itsm::read_options file;
+  file.order = itsm::event_order::file;
+  const auto in_file_order = read_text(as_given, file_order, file);
+  REQUIRE(in_file_order);
+  CHECK(in_file_order->reordered == 0);
+  CHECK(in_file_order->refused == 3);  // nothing before the create exists
+  CHECK(in_file_order->creates_refused == 0);
+  CHECK(in_file_order->refused_by_code.at("not_found") == 3);
+}
+
+TEST_CASE("read_events: now leaves later events out and the report is as of then") {
+  const auto log = synthetic_log(11, 120, 20);
+  std::string text;
+  for (const auto& l : log) text += l + "\n";
+  itsm::read_options all;
+  all.skip_bad_lines = true;  // the synthetic log has a line that is not JSON
+  itsm::event_store whole;
+  REQUIRE(read_text(whole, text, all));
+  const auto now = *itsm::parse_utc("2026-03-16T12:00:00Z");
+  itsm::read_options cut = all;
+  cut.now = now;
+  itsm::event_store until_now;
+  const auto read = read_text(until_now, text, cut);
+  REQUIRE(read);
+  CHECK(read->after_now > 100);
+  CHECK(read->read == read->applied + read->refused + read->after_now + read->skipped);
+  const json as_of = itsm::make_report(until_now, itsm::sla_policy::builtin(), now).to_json();
+  const json everything = itsm::make_report(whole, itsm::sla_policy::builtin(), now).to_json();
+  // The whole log's report measured at now reads each ticket as it stood then: the same figures
+  // as the log cut at now, apart from what was read and refused.
+  for (const char* key : {"tickets", "processes", "backlog", "time_in_state", "changes"}) {
+    INFO(key);
+    CHECK(as_of[key] == everything[key]);
+  }
+  CHECK(as_of["data_quality"]["after_now"] == read->after_now);
+}
+
+TEST_CASE("read options: the JSON form, errors naming the key") {
+  const auto o = itsm::read_options::from_json(json::parse(R"({"order": "file", "now": "2026-03-02T09:00:00Z",
+                                                                "skip_bad_lines": true})"));
+  REQUIRE(o);
+  CHECK(o->order == itsm::event_order::file);
+  CHECK(o->skip_bad_lines);
+  CHECK(itsm::read_options::from_json(o->to_json())->to_json() == o->to_json());
+  CHECK(itsm::read_options::from_json(json::object())->order == itsm::event_order::time);
+  CHECK(itsm::read_options::from_json(json{{"order", "random"}}).error_value().message ==
+        "read options.order: 'random' is not one of time, file");
+  CHECK(itsm::read_options::from_json(json{{"colour", 1}}).error_value().message.find("unknown key 'colour'") !=
+        std::string::npos);
+  CHECK_FALSE(itsm::read_options::from_json(json{{"now", "2026-03-02T09:00:00"}}));
+}
+
+TEST_CASE("data quality: the warning above 5 % refused, the strict decision, an exact merge") {
+  itsm::data_quality q;
+  q.applied = 95;
+  q.refused = 5;
+  CHECK(q.warning().empty());  // exactly 5 %
+  q.refused = 6;
+  CHECK(q.warning() == "6 of 101 events (5.9 %) were refused: the figures describe only the events that applied");
+  CHECK(q.strict_failure() == "6 event(s) refused");
+  itsm::data_quality other;
+  other.skipped = 1;
+  other.skipped_lines = {{2, "not JSON (syntax error at byte 1)"}};
+  other.refused_by_code = {{"not_found", 2}};
+  q.skipped_lines = {{9, "not UTF-8 (byte 1 of the line)"}};
+  q.skipped = 1;
+  q.merge(other);
+  CHECK(q.skipped == 2);
+  CHECK(q.skipped_lines.front().line == 2);
+  CHECK(q.refused_by_code.at("not_found") == 2);
+  CHECK(itsm::data_quality{}.strict_failure().empty());
+}
+
+TEST_CASE("a policy naming a process no workflow has is refused, naming it") {
+  itsm::event_store store;
+  const auto policy = itsm::sla_policy::from_json(json{{"targets", {{"incidnet", {{"response", {{"P1", 900}}}}}}}});
+  REQUIRE(policy);
+  const auto checked = itsm::check_policy_processes(*policy, store);
+  REQUIRE_FALSE(checked);
+  CHECK(checked.error_value().message.find("policy.targets.incidnet: no workflow named 'incidnet'") == 0);
+  CHECK(itsm::check_policy_processes(itsm::sla_policy::builtin(), store));
+}
+
+TEST_CASE("audit chain: checked against the records the events made") {
+  itsm::event_store store;
+  const std::string log = std::string(create_inc1) + "\n" + line("I1", "2026-03-02T09:10:00Z", R"("to": "in_progress")") +
+                          "\n" + line("I1", "2026-03-02T09:20:00Z", R"("to": "on_hold", "fields": {"hold_reason": "awaiting_caller"})") + "\n";
+  REQUIRE(read_text(store, log));
+  const std::string chain = store.find("I1")->export_history();
+  auto broken = [&](const std::string& text) {
+    auto audit = itsm::make_audit(store);
+    audit.check_chain(text, "h.jsonl", store);
+    std::vector<std::string> evidence;
+    for (const auto& f : audit.findings())
+      if (f.rule == "broken_hash_chain") evidence.push_back(f.ticket + " " + f.evidence);
+    return evidence;
+  };
+  CHECK(broken(chain).empty());
+  const std::string two_lines = chain.substr(0, chain.find('\n', chain.find('\n') + 1) + 1);
+  CHECK(broken(two_lines) ==
+        std::vector<std::string>{"I1 h.jsonl: ticket I1: the chain ends after record 2 of the 3 the events made (its tail is missing)"});
+  CHECK(broken("") == std::vector<std::string>{"- h.jsonl: the chain is empty; the events made 3 record(s) of 1 ticket(s)"});
+  const std::string first_line = chain.substr(0, chain.find('\n') + 1);
+  CHECK(broken(first_line + chain.substr(two_lines.size())).size() == 1);  // a missing middle: the chain breaks
 }

@@ -1,5 +1,7 @@
 // itsmctl workflow list|show|validate, sla eval and version.
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -14,7 +16,7 @@ namespace itsmctl {
 namespace {
 
 int workflow_list() {
-  for (const auto& n : itsm::builtin_workflow_names()) std::printf("%s\n", n.c_str());
+  for (const auto& n : itsm::builtin_workflow_names()) out(n + "\n");
   return exit_ok;
 }
 
@@ -34,11 +36,7 @@ int workflow_show(const std::string& target, const std::string& format) {
       return exit_findings;
     }
   }
-  if (format == "dot") {
-    std::cout << (*wf)->to_dot();
-  } else {
-    std::cout << (*wf)->to_json().dump(2) << "\n";
-  }
+  out(format == "dot" ? (*wf)->to_dot() : (*wf)->to_json().dump(2) + "\n");
   return exit_ok;
 }
 
@@ -54,15 +52,18 @@ int workflow_validate(const std::string& path) {
     return exit_usage;  // not a JSON document we can read at all
   }
   if (!def) {
-    std::printf("%s: error: %s\n", path.c_str(), def.error_value().message.c_str());
+    out(path + ": error: " + def.error_value().message + "\n");
     return exit_findings;
   }
-  bool errors = false;
+  std::size_t errors = 0, warnings = 0;
   for (const auto& p : itsm::workflow::check(*def)) {
-    errors = errors || p.level == itsm::problem::severity::error;
-    std::printf("%s: %s\n", path.c_str(), p.to_string().c_str());
+    (p.level == itsm::problem::severity::error ? errors : warnings) += 1;
+    out(path + ": " + p.to_string() + "\n");
   }
-  return errors ? exit_findings : exit_ok;
+  if (errors) return exit_findings;
+  // Silence would look the same as a command that did nothing.
+  out(path + ": valid" + (warnings ? " (" + std::to_string(warnings) + " warning(s))" : std::string()) + "\n");
+  return exit_ok;
 }
 
 constexpr const char* sla_eval_footer =
@@ -78,6 +79,10 @@ int sla_eval(const std::string& path) {
   std::ifstream file;
   std::istream* in = &std::cin;
   if (path != "-") {
+    if (struct stat sb{}; ::stat(path.c_str(), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+      std::fprintf(stderr, "itsmctl sla eval: '%s' is a directory\n", path.c_str());
+      return exit_usage;
+    }
     file.open(path);
     if (!file) {
       std::fprintf(stderr, "itsmctl sla eval: cannot open '%s': %s\n", path.c_str(), std::strerror(errno));
@@ -85,20 +90,18 @@ int sla_eval(const std::string& path) {
     }
     in = &file;
   }
-  std::ios::sync_with_stdio(false);
   itsm::query_evaluator evaluator;
-  std::string line, out;
+  std::string line, answer;
   while (std::getline(*in, line)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    out = evaluator.evaluate_line(line);
-    out += '\n';
-    std::cout << out;
+    answer = evaluator.evaluate_line(line);
+    answer += '\n';
+    out(answer);
   }
   if (in->bad()) {
     std::fprintf(stderr, "itsmctl sla eval: error reading '%s'\n", path.c_str());
     return exit_usage;
   }
-  std::cout.flush();
   return exit_ok;
 }
 
@@ -119,8 +122,9 @@ std::function<int()> declare_workflow(CLI::App& app) {
   CLI::App* validate = app.add_subcommand("validate", "check a definition file; one line per problem");
   validate->add_option("file", o->path, "the definition (JSON)")->required()->type_name("FILE");
   validate->footer(
-      "\nExit status: 0 when valid (warnings are printed), 1 with one line per problem when not, 2 when\n"
-      "the file cannot be read or is not JSON.");
+      "\nPrints one line per problem, then, when there is no error, 'FILE: valid' (with the number of\n"
+      "warnings). Exit status: 0 when valid, 1 with one line per problem when not, 2 when the file\n"
+      "cannot be read or is not JSON, or the output cannot be written.");
   return [o, list, show] {
     if (list->parsed()) return workflow_list();
     if (show->parsed()) return workflow_show(o->target, o->format);
@@ -139,7 +143,7 @@ std::function<int()> declare_sla(CLI::App& app) {
 
 std::function<int()> declare_version(CLI::App&) {
   return [] {
-    std::printf("itsmctl %s\n", itsm::version.string);
+    out(std::string("itsmctl ") + itsm::version.string + "\n");
     return exit_ok;
   };
 }

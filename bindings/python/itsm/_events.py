@@ -33,6 +33,31 @@ def _policy_text(policy: Policy) -> str:
     raise TypeError(f"policy: expected a dict, JSON text or a path, got {type(policy).__name__}")
 
 
+def _read_options(order: str, now: Optional[Instant], skip_bad_lines: bool) -> str:
+    """The read options' JSON form (itsm/event.hpp, read_options)."""
+    seconds = _now(now)
+    at = None if seconds is None else _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _json.dumps({"order": order, "now": at, "skip_bad_lines": bool(skip_bad_lines)})
+
+
+def _log_text(events: Iterable[Union[str, dict]]) -> str:
+    """An iterable of lines or dicts as one text, item n on line n (blank items keep their number)."""
+    if isinstance(events, (bytes, dict)):
+        raise TypeError(f"events: expected a path or an iterable of lines or dicts, got {type(events).__name__}")
+    lines = []
+    for n, item in enumerate(events, 1):
+        if isinstance(item, dict):
+            lines.append(_json.dumps(item))
+        elif isinstance(item, str):
+            line = item.rstrip("\n")
+            if "\n" in line:
+                raise ValueError(f"events[{n - 1}]: a line with a newline inside (one event a line)")
+            lines.append(line)
+        else:
+            raise TypeError(f"events[{n - 1}]: expected a str line or a dict, got {type(item).__name__}")
+    return "\n".join(lines)
+
+
 def _numbered_lines(events: Events) -> Iterator[Tuple[int, str]]:
     """(line number, text) of each non-blank event line: from a file (a path), or from an
     iterable of lines or dicts, numbered from 1 as the items come (blank lines keep their number)."""
@@ -127,13 +152,38 @@ class EventStore:
             self._steps.append((kind, what))
 
     def __reduce__(self) -> Tuple[Any, ...]:
-        """Pickles as what it was given (workflows, schedules, lines); unpickling applies them to a
+        """Pickles as what it was given (workflows, schedules, lines, logs read); unpickling applies them to a
         new store, which checks every line again: the library has no snapshot of a store to
         restore from, and the lines' outcomes (refusals included) are what the store is."""
         if self._steps is None:
             raise TypeError("an EventStore made with picklable=False keeps no record of its lines and cannot be "
                             "pickled")
         return (_restore_store, (self._steps, self._line))
+
+    def read(self, events: Events, order: str = "time", now: Optional[Instant] = None,
+             skip_bad_lines: bool = False) -> Dict[str, Any]:
+        """Reads a whole log (a path, or an iterable of lines or dicts) as `itsmctl replay`,
+        `report` and `audit` do, and returns what the read found (its data quality). A line that
+        is not an event line (not UTF-8, not JSON, not an object) raises itsm.Error naming the
+        line, and nothing is applied, unless `skip_bad_lines`. Each ticket's events are applied
+        in time order (`order="file"`: as given); events after `now` are left out."""
+        options = _read_options(order, now, skip_bad_lines)
+        if isinstance(events, (str, _os.PathLike)):
+            path = _os.fspath(events)
+            quality, _ = _call(Error, self._core.read_file, path, options)
+            if self._steps is not None:  # what was read, for a pickle to read again
+                with open(path, "rb") as f:
+                    self._record("read", (f.read(), path, options))
+        else:
+            text = _log_text(events)
+            quality, _ = _call(Error, self._core.read_text, text, "events", options)
+            self._record("read", (text, "events", options))
+        return _json.loads(quality)
+
+    @property
+    def quality(self) -> Dict[str, Any]:
+        """What every line given so far came to: the `data_quality` of reports and audits."""
+        return _json.loads(self._core.quality())
 
     @property
     def counts(self) -> Dict[str, int]:
@@ -153,16 +203,26 @@ class EventStore:
             raise KeyError(id)
         return Ticket(core)
 
-    def report(self, policy: Policy = None, now: Optional[Instant] = None) -> Dict[str, Any]:
+    def _check_strict(self, strict: bool) -> None:
+        """With `strict`, an event refused or a line skipped so far raises itsm.Error (the
+        sentence `itsmctl --strict` prints before it exits 1), so no figures are taken as whole."""
+        if strict:
+            _call(Error, self._core.check_strict)
+
+    def report(self, policy: Policy = None, now: Optional[Instant] = None, strict: bool = False) -> Dict[str, Any]:
         """The service report of every ticket and refused line so far, measured at `now`
         (default: the latest record), against `policy` (default: the built-in policy); equal to
-        `itsmctl report --format json` on the same events."""
+        `itsmctl report --format json` on the same events. `strict` as `--strict`, raising
+        itsm.Error instead of exiting 1."""
+        self._check_strict(strict)
         return _json.loads(_call(Error, self._core.report, _policy_text(policy), _now(now)))
 
     def audit(self, policy: Policy = None, now: Optional[Instant] = None,
-              chain: Union[None, str, "_os.PathLike[str]"] = None) -> Dict[str, Any]:
+              chain: Union[None, str, "_os.PathLike[str]"] = None, strict: bool = False) -> Dict[str, Any]:
         """The compliance audit (as `itsmctl audit --format json`); `chain` is a hash-chained
-        history export to verify (a path), as `--chain`."""
+        history export (a path) to verify and check against this store's tickets, as `--chain`;
+        `strict` as for `report`."""
+        self._check_strict(strict)
         chain_text, chain_name = "", ""
         if chain is not None:
             chain_name = _os.fspath(chain)
@@ -183,6 +243,8 @@ def _restore_store(steps: List[Tuple[str, Any]], line: int) -> EventStore:
             store.add_workflow(what)
         elif kind == "schedule":
             store.use_schedule(what)
+        elif kind == "read":
+            store._core.read_text(*what)
         else:
             store._apply(*what)
     store._line = line
@@ -194,17 +256,22 @@ def _now(now: Optional[Instant]) -> Optional[int]:
 
 
 def report(events: Events, policy: Policy = None, now: Optional[Instant] = None,
-           workflows: Iterable[Workflow] = ()) -> Dict[str, Any]:
+           workflows: Iterable[Workflow] = (), order: str = "time", skip_bad_lines: bool = False,
+           strict: bool = False) -> Dict[str, Any]:
     """The service report of an event log (a path, or an iterable of lines or dicts): equal to
-    `itsmctl report --format json` (with `--policy`, `--now`, `--workflow` as given)."""
+    `itsmctl report --format json` with `--policy`, `--now`, `--workflow`, `--order`,
+    `--skip-bad-lines` and `--strict` as given (`now` also leaves out the events after it;
+    `strict` raises itsm.Error where the tool exits 1)."""
     store = EventStore(workflows, picklable=False)
-    store.extend(events)
-    return store.report(policy, now)
+    store.read(events, order=order, now=now, skip_bad_lines=skip_bad_lines)
+    return store.report(policy, now, strict)
 
 
 def audit(events: Events, policy: Policy = None, now: Optional[Instant] = None, workflows: Iterable[Workflow] = (),
-          chain: Union[None, str, "_os.PathLike[str]"] = None) -> Dict[str, Any]:
-    """The compliance audit of an event log: equal to `itsmctl audit --format json`."""
+          chain: Union[None, str, "_os.PathLike[str]"] = None, order: str = "time",
+          skip_bad_lines: bool = False, strict: bool = False) -> Dict[str, Any]:
+    """The compliance audit of an event log: equal to `itsmctl audit --format json` (the options
+    as for `report`; `chain` as `--chain`)."""
     store = EventStore(workflows, picklable=False)
-    store.extend(events)
-    return store.audit(policy, now, chain)
+    store.read(events, order=order, now=now, skip_bad_lines=skip_bad_lines)
+    return store.audit(policy, now, chain, strict)

@@ -7,8 +7,10 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <functional>
 #include <iterator>
 #include <map>
+#include <sstream>
 
 #include "calendar_bulk.hpp"
 #include "core_error.hpp"
@@ -307,6 +309,24 @@ PYBIND11_MODULE(_itsm, m) {
         return itsm::to_json(unwrap(itsm::evaluate(def, pt.t.sla_history(), from_epoch(now)))).dump();
       });
 
+  // A whole log read by the library's reader (line checks, time order, the now cut-off), with
+  // the GIL released: the data quality of the read (JSON text) and the refusal lines.
+  auto read_log = [](const std::string& options_json,
+                     const std::function<itsm::result<itsm::data_quality>(const itsm::read_options&,
+                                                                          const itsm::read_callbacks&)>& read) {
+    const auto options = unwrap(itsm::read_options::from_json(unwrap(itsm::parse_json(options_json, "read options"))));
+    std::vector<std::string> refusals;
+    itsm::read_callbacks callbacks;
+    callbacks.outcome = [&](const itsm::event_outcome& e) {
+      if (!e.ok()) refusals.push_back(itsm::to_json(e).dump());
+    };
+    itsm::result<itsm::data_quality> found = [&] {
+      py::gil_scoped_release unlocked;
+      return read(options, callbacks);
+    }();
+    return std::make_pair(unwrap(std::move(found)).to_json().dump(), refusals);
+  };
+
   // Event lines, the service report and the compliance audit: JSON text in and out, so that the
   // package's dicts equal what itsmctl prints.
   py::class_<itsm::event_store>(m, "EventStore")
@@ -328,6 +348,27 @@ PYBIND11_MODULE(_itsm, m) {
              }
              return refusals;
            })
+      .def("read_file",
+           [read_log](itsm::event_store& s, const std::string& path, const std::string& options) {
+             return read_log(options, [&](const itsm::read_options& o, const itsm::read_callbacks& c) {
+               return itsm::read_event_file(s, path, o, c);
+             });
+           })
+      .def("read_text",
+           [read_log](itsm::event_store& s, const std::string& text, const std::string& source,
+                      const std::string& options) {
+             return read_log(options, [&](const itsm::read_options& o, const itsm::read_callbacks& c) {
+               std::istringstream in(text);
+               return itsm::read_events(s, in, source, o, c);
+             });
+           })
+      .def("quality", [](const itsm::event_store& s) { return s.quality().to_json().dump(); })
+      .def("check_strict",
+           [](const itsm::event_store& s) {
+             if (const std::string why = s.quality().strict_failure(); !why.empty()) {
+               raise(itsm::error{itsm::errc::invalid_argument, "strict: " + why});
+             }
+           })
       .def("counts", [](const itsm::event_store& s) {
         const auto& c = s.counts();
         return std::make_tuple(s.tickets().size(), c.events, c.applied, c.refused);
@@ -346,6 +387,7 @@ PYBIND11_MODULE(_itsm, m) {
       .def("last_event_time", [](const itsm::event_store& s) { return s.last_event_time().time_since_epoch().count(); })
       .def("report", [](const itsm::event_store& s, const std::string& policy, std::optional<std::int64_t> now) {
         const auto p = policy.empty() ? itsm::sla_policy::builtin() : unwrap(itsm::sla_policy::from_json(policy));
+        unwrap(itsm::check_policy_processes(p, s));
         std::optional<itsm::sys_seconds> at;
         if (now) at = from_epoch(*now);
         return itsm::make_report(s, p, at).to_json().dump();
@@ -353,10 +395,11 @@ PYBIND11_MODULE(_itsm, m) {
       .def("audit", [](const itsm::event_store& s, const std::string& policy, std::optional<std::int64_t> now,
                        const std::string& chain, const std::string& chain_name) {
         const auto p = policy.empty() ? itsm::sla_policy::builtin() : unwrap(itsm::sla_policy::from_json(policy));
+        unwrap(itsm::check_policy_processes(p, s));
         std::optional<itsm::sys_seconds> at;
         if (now) at = from_epoch(*now);
         auto audit = itsm::make_audit(s, p, at);
-        if (!chain_name.empty()) audit.check_chain(chain, chain_name);
+        if (!chain_name.empty()) audit.check_chain(chain, chain_name, s);
         return audit.to_json().dump();
       });
 

@@ -94,3 +94,98 @@ def test_report_equals_the_tool_on_the_servicenow_log(tmp_path):
     assert itsm.report(str(converted)) == expected
     assert expected["tickets"] == 890
     assert itsm.audit(str(converted)) == json.loads(tool("audit", "--events", str(converted), "--format", "json"))
+
+
+@needs_itsmctl
+def test_reading_options_equal_the_tools(demo, tmp_path):
+    """order, now and skip_bad_lines as keyword arguments give the tool's JSON for the same options."""
+    events = str(demo / "events.jsonl")
+    now = "2026-03-12T12:00:00Z"
+    expected = json.loads(tool("report", "--events", events, "--now", now, "--format", "json"))
+    got = itsm.report(events, now=now)
+    assert got == expected
+    assert got["data_quality"]["after_now"] > 0
+    with open(events, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    shuffled = lines[::-1]
+    reversed_path = tmp_path / "reversed.jsonl"
+    reversed_path.write_text("\n".join(shuffled) + "\n")
+    for order in ("time", "file"):
+        want = json.loads(tool("report", "--events", str(reversed_path), "--order", order, "--format", "json"))
+        assert itsm.report(str(reversed_path), order=order) == want
+        assert itsm.report(shuffled, order=order) == want  # the same lines, as an iterable
+    assert itsm.report(shuffled)["data_quality"]["reordered"] > 0
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_bytes(("\n".join(lines[:40]) + "\n[1]\n").encode() + b'{"ticket": "Caf\xe9"}\n')
+    want = json.loads(tool("audit", "--events", str(damaged), "--skip-bad-lines", "--format", "json"))
+    got = itsm.audit(str(damaged), skip_bad_lines=True)
+    assert got == want
+    assert [b["line"] for b in got["data_quality"]["skipped_lines"]] == [41, 42]
+    with pytest.raises(itsm.Error) as bad:
+        itsm.report(str(damaged))
+    assert f"{damaged}:41: not a JSON object (an array)" in str(bad.value)
+    assert bad.value.reason == "parse_error"
+
+
+def test_a_bad_line_changes_nothing_and_the_store_keeps_its_quality():
+    store = itsm.EventStore()
+    good = {"ticket": "INC1", "workflow": "incident", "at": "2026-03-02T09:00:00Z", "create": True}
+    with pytest.raises(itsm.Error) as bad:
+        store.read([good, "{nope"])
+    assert str(bad.value).startswith("events:2: not JSON (syntax error at byte ")
+    assert store.ticket_ids == [] and store.quality["read"] == 0
+    read = store.read([good, "{nope"], skip_bad_lines=True)
+    assert read["applied"] == 1 and read["skipped"] == 1 and store.ticket_ids == ["INC1"]
+    assert store.quality == read
+    with pytest.raises(ValueError):
+        store.read(["a\nb"])
+
+
+def test_a_store_that_read_a_log_pickles_with_it(tmp_path):
+    """A pickled store reads its logs again: the same tickets, quality and report."""
+    import pickle
+    create = {"ticket": "INC1", "workflow": "incident", "at": "2026-03-02T09:00:00Z", "create": True}
+    start = {"ticket": "INC1", "at": "2026-03-02T09:05:00Z", "transition": "start", "actor": "sam",
+             "roles": ["service_desk"]}
+    log = tmp_path / "log.jsonl"
+    log.write_text(json.dumps(start) + "\n")
+    store = itsm.EventStore()
+    store.read([create, "[1]"], skip_bad_lines=True)
+    store.read(log)
+    again = pickle.loads(pickle.dumps(store))
+    assert again.ticket_ids == ["INC1"] and again.quality == store.quality
+    assert again.quality["skipped"] == 1 and again.quality["applied"] == 2
+    assert again.report() == store.report()
+
+
+def test_strict_raises_where_the_tool_exits_1():
+    """strict=True: a refused event or a skipped line raises itsm.Error (the tool's --strict
+    exits 1), naming the counts; a clean log reports as without it."""
+    create = {"ticket": "INC1", "workflow": "incident", "at": "2026-03-02T09:00:00Z", "create": True}
+    refused = {"ticket": "INC1", "at": "2026-03-02T09:01:00Z", "transition": "no_such_transition"}
+    assert itsm.report([create], strict=True) == itsm.report([create])
+    with pytest.raises(itsm.Error) as bad:
+        itsm.report([create, refused], strict=True)
+    assert str(bad.value).startswith("strict: ") and "refused" in str(bad.value)
+    with pytest.raises(itsm.Error):
+        itsm.audit([create, "{nope"], skip_bad_lines=True, strict=True)
+    store = itsm.EventStore()
+    store.read([create, refused])
+    assert store.audit()["data_quality"]["refused"] == 1
+    with pytest.raises(itsm.Error):
+        store.audit(strict=True)
+
+
+@needs_itsmctl
+def test_policy_processes_and_chain_as_the_tool(demo, tmp_path):
+    events = str(demo / "events.jsonl")
+    with pytest.raises(itsm.Error) as bad:
+        itsm.report(events, policy={"targets": {"incidnet": {"response": {"P1": 900}}}})
+    assert "no workflow named 'incidnet'" in str(bad.value)
+    chain = (demo / "history.jsonl").read_text().splitlines()
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("\n".join(chain[:-1]) + "\n")
+    want = json.loads(tool("audit", "--events", events, "--chain", str(cut), "--format", "json"))
+    got = itsm.audit(events, chain=cut)
+    assert got == want
+    assert [f for f in got["findings"] if f["rule"] == "broken_hash_chain"]

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 #include <tuple>
+#include <unordered_map>
 
 namespace itsm {
 inline namespace v1 {
@@ -16,29 +17,28 @@ inline const std::string* text_field(const json& fields, const std::string& key)
   return v && v->is_string() ? &v->get_ref<const std::string&>() : nullptr;
 }
 
-/// Applies one record's changes to `fields`, so that checks see the fields as they were.
-inline void apply_changes(json& fields, const json& changes) {
-  if (!changes.is_object()) return;
-  for (auto it = changes.begin(); it != changes.end(); ++it) {
-    if (it->is_null()) {
-      fields.erase(it.key());
-    } else {
-      fields[it.key()] = *it;
-    }
-  }
+/// How many of `t`'s records are at or before `now` (its history as it stood then).
+inline std::size_t records_until(const ticket& t, sys_seconds now) {
+  const auto& h = t.history();
+  std::size_t n = 0;
+  while (n < h.size() && h[n].at <= now) ++n;
+  return n;
 }
 
-/// The findings of one ticket's history, in the order they are found; `resolution` is the
-/// policy's incident resolution clock (none: `unescalated_breach` is not checked).
+/// The findings of one ticket's history up to `now`, in the order they are found; `resolution`
+/// is the policy's incident resolution clock (none: `unescalated_breach` is not checked).
 inline std::vector<audit_finding> ticket_findings(const ticket& t, sys_seconds now,
                                                   const sla_definition* resolution) {
   std::vector<audit_finding> out;
   const auto& wf = t.definition();
   const auto& h = t.history();
+  const std::size_t until = records_until(t, now);
+  if (until == 0) return out;  // created after now
   json fields = json::object();
   std::vector<std::string> approvers;  // who approved in the current state
   bool escalated = false;
-  for (const auto& r : h) {
+  for (std::size_t i = 0; i < until; ++i) {
+    const auto& r = h[i];
     if (r.kind == record_kind::approve && r.transition != workflow::npos) {
       if (const auto& rule = wf.transition(r.transition).approvals) {
         for (const auto& f : rule->exclude) {
@@ -74,18 +74,59 @@ inline std::vector<audit_finding> ticket_findings(const ticket& t, sys_seconds n
     }
   }
   if (wf.name() != "incident") return out;
-  if (t.category() == state_category::closed && !is_present(find_field(fields, "resolution_code"))) {
+  const auto& last = h[until - 1];
+  if (wf.state(last.to).category == state_category::closed && !is_present(find_field(fields, "resolution_code"))) {
     out.push_back({t.id(), "missing_resolution_code", "low",
-                   "closed at " + format_utc(h.back().at) + " with no resolution_code"});
+                   "closed at " + format_utc(last.at) + " with no resolution_code"});
   }
-  if (escalated || t.priority() == 0 || resolution == nullptr) return out;
+  if (escalated || last.priority == 0 || resolution == nullptr) return out;
   auto s = evaluate(*resolution, t.sla_history(), now);
   if (s && s->breached_at && (s->status == sla_state::breached || s->status == sla_state::breached_met)) {
     out.push_back({t.id(), "unescalated_breach", "medium",
-                   "P" + std::to_string(t.priority()) + " resolution target breached at " +
+                   "P" + std::to_string(last.priority) + " resolution target breached at " +
                        format_utc(*s->breached_at) + "; no record sets escalated"});
   }
   return out;
+}
+
+/// The hashes of a chained history export's records up to `now`, per ticket, in order (the
+/// export verified first).
+inline std::unordered_map<std::string, std::vector<std::string>> chain_hashes(std::string_view jsonl, sys_seconds now) {
+  std::unordered_map<std::string, std::vector<std::string>> out;
+  for_each_line(jsonl, [&](std::size_t, std::string_view line) {
+    const json j = json::parse(line.begin(), line.end());
+    auto& hashes = out[j.at("ticket").get<std::string>()];
+    const auto at = j.find("at");
+    if (at == j.end() || !at->is_string() || parse_utc_text(at->get_ref<const std::string&>(), "at") <= now) {
+      hashes.push_back(j.at("hash").get<std::string>());
+    }
+    return true;
+  });
+  return out;
+}
+
+/// What is wrong with `chain`, the chained records of `t` up to `now`, as a sentence ("" when
+/// they are exactly its history up to `now`).
+inline std::string chain_mismatch(const ticket& t, const std::vector<std::string>& chain, sys_seconds now) {
+  const std::size_t expected = records_until(t, now);
+  if (expected == 0 && chain.empty()) return "";
+  std::vector<std::string> hashes;
+  for_each_line(t.export_history(), [&](std::size_t, std::string_view line) {
+    if (hashes.size() == expected) return false;
+    hashes.push_back(json::parse(line.begin(), line.end()).at("hash").get<std::string>());
+    return true;
+  });
+  const std::string id = "ticket " + t.id() + ": ";
+  const std::string of = " of the " + std::to_string(expected) + " the events made";
+  if (chain.empty()) return id + "none of its records is in the chain (the events made " + std::to_string(expected) + ")";
+  for (std::size_t i = 0; i < chain.size() && i < expected; ++i) {
+    if (chain[i] != hashes[i]) return id + "record " + std::to_string(i + 1) + " differs from the one the events made";
+  }
+  if (chain.size() < expected) {
+    return id + "the chain ends after record " + std::to_string(chain.size()) + of + " (its tail is missing)";
+  }
+  if (chain.size() > expected) return id + "the chain has " + std::to_string(chain.size()) + " records" + of;
+  return "";
 }
 
 }  // namespace detail
@@ -98,6 +139,7 @@ inline void compliance_audit::add(const ticket& t) {
   for (const auto& [name, def] : policy_.clocks("incident")) {
     if (name == "resolution") resolution = &def;
   }
+  if (detail::records_until(t, now_) == 0) return;  // it did not exist yet
   ++tickets_;
   std::size_t place = 0;
   for (auto& f : detail::ticket_findings(t, now_, resolution)) findings_.push_back({std::move(f), 1, place++});
@@ -116,16 +158,43 @@ inline void compliance_audit::add_refusal(const event_outcome& refused) {
   }
 }
 
-inline void compliance_audit::add_counts(const event_counts& counts) {
-  counts_.events += counts.events;
-  counts_.applied += counts.applied;
-  counts_.refused += counts.refused;
-}
+inline void compliance_audit::add_quality(const data_quality& quality) { quality_.merge(quality); }
 
-inline void compliance_audit::check_chain(std::string_view jsonl, const std::string& source) {
-  auto verified = verify_history(jsonl);
+inline void compliance_audit::check_chain(std::string_view jsonl, const std::string& source,
+                                          const event_store& events) {
+  auto broken = [&](const std::string& ticket, const std::string& evidence) {
+    findings_.push_back({{ticket, "broken_hash_chain", "critical", source + ": " + evidence}, 2, 0});
+  };
+  const auto verified = verify_history(jsonl);
   if (!verified) {
-    findings_.push_back({{"-", "broken_hash_chain", "critical", source + ": " + verified.error_value().message}, 2, 0});
+    broken("-", verified.error_value().message);
+    return;  // what follows the first bad line cannot be read as the tickets' records
+  }
+  const auto chain = detail::chain_hashes(jsonl, now_);
+  std::size_t records = 0, tickets = 0;
+  for (const auto& [id, t] : events.tickets()) {
+    const std::size_t n = detail::records_until(t, now_);
+    records += n;
+    tickets += n ? 1 : 0;
+  }
+  if (verified->records == 0) {
+    if (records) {
+      broken("-", "the chain is empty; the events made " + std::to_string(records) + " record(s) of " +
+                      std::to_string(tickets) + " ticket(s)");
+    }
+    return;
+  }
+  static const std::vector<std::string> none;
+  for (const auto& [id, t] : events.tickets()) {
+    const auto it = chain.find(id);
+    const std::string wrong = detail::chain_mismatch(t, it == chain.end() ? none : it->second, now_);
+    if (!wrong.empty()) broken(id, wrong);
+  }
+  for (const auto& [id, hashes] : chain) {
+    if (!hashes.empty() && !events.find(id)) {
+      broken(id, "ticket " + id + ": " + std::to_string(hashes.size()) +
+                     " record(s) in the chain for a ticket the events do not create");
+    }
   }
 }
 
@@ -137,7 +206,7 @@ inline result<bool> compliance_audit::merge(const compliance_audit& other) {
   if (other.policy_.to_json() != policy_.to_json()) {
     return error{errc::invalid_argument, "audit merge: the audits use different SLA policies"};
   }
-  add_counts(other.counts_);
+  add_quality(other.quality_);
   tickets_ += other.tickets_;
   findings_.insert(findings_.end(), other.findings_.begin(), other.findings_.end());
   return true;
@@ -158,8 +227,11 @@ inline std::vector<audit_finding> compliance_audit::findings() const {
 }
 
 inline nlohmann::json compliance_audit::to_json() const {
-  nlohmann::json j = {{"tickets", tickets_}, {"events", counts_.events}, {"refused", counts_.refused},
-                      {"now", format_utc(now_)}};
+  nlohmann::json j = {{"tickets", tickets_},
+                      {"events", quality_.applied + quality_.refused},
+                      {"refused", quality_.refused},
+                      {"now", measured() ? nlohmann::json(format_utc(now_)) : nlohmann::json()},
+                      {"data_quality", quality_.to_json()}};
   j["findings"] = nlohmann::json::array();
   for (const auto& f : findings()) {
     j["findings"].push_back({{"ticket", f.ticket}, {"rule", f.rule}, {"severity", f.severity}, {"evidence", f.evidence}});
@@ -183,25 +255,33 @@ inline std::string compliance_audit::render(report_format format) const {
   std::map<std::string, std::size_t> by_rule;
   for (const auto& f : all) ++by_rule[f.rule];
   const bool md = format == report_format::markdown;
-  o << (md ? "## Audit\n\n" : "Audit: ") << tickets_ << " tickets, " << counts_.events << " events, " << all.size()
-    << " finding(s)" << (md ? ".\n\n" : "\n");
+  o << (md ? "## Audit\n\n" : "Audit: ");
+  if (measured()) {
+    o << tickets_ << " tickets, " << quality_.applied + quality_.refused << " events (" << quality_.refused
+      << " refused, " << quality_.reordered << " reordered), ";
+  } else {
+    o << "no events, ";
+  }
+  o << all.size() << " finding(s)" << (md ? ".\n\n" : "\n");
   for (const auto& [rule, n] : by_rule) o << (md ? "- " : "  ") << rule << ": " << n << "\n";
   o << "\n";
-  if (md) {
+  if (md && !all.empty()) {
     o << "| ticket | rule | severity | evidence |\n| --- | --- | --- | --- |\n";
     for (const auto& f : all) o << "| " << f.ticket << " | " << f.rule << " | " << f.severity << " | " << f.evidence << " |\n";
-  } else {
+  } else if (!md) {
     for (const auto& f : all) o << f.severity << "\t" << f.ticket << "\t" << f.rule << "\t" << f.evidence << "\n";
   }
+  const auto quality = detail::quality_table(quality_.to_json());
+  o << "\n" << (md ? quality.markdown() : quality.text());
   return o.str();
 }
 
 inline compliance_audit make_audit(const event_store& store, const sla_policy& policy,
-                                   std::optional<sys_seconds> now) {
+                                   std::optional<sys_seconds> now, const progress_fn& progress) {
   compliance_audit audit(policy, now ? *now : store.last_event_time());
-  audit.add_counts(store.counts());
+  audit.add_quality(store.quality());
   for (const auto& r : store.refusals()) audit.add_refusal(r);
-  for (const auto& [id, t] : store.tickets()) audit.add(t);
+  detail::each_ticket(store, "audit", progress, [&](const ticket& t) { audit.add(t); });
   return audit;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,8 @@ struct event_store::state {
   hooks host;
   std::vector<event_outcome> refusals;
   event_counts counts;
+  data_quality quality;                      // creates_refused is counted from the set below
+  std::set<std::string> refused_creates;     // tickets named by a refused create line
 };
 
 namespace detail {
@@ -51,9 +54,9 @@ inline event_outcome line_refusal(std::string ticket, std::size_t line, errc cod
 
 /// The keys an event line may have, sorted for a binary search (this runs for every key of
 /// every event).
-inline constexpr std::string_view event_keys[] = {"actor",  "approve", "at",     "comment",    "create",
-                                                  "fields", "reject",  "roles",  "ticket",     "to",
-                                                  "transition", "update", "workflow"};
+inline constexpr std::string_view event_keys[] = {"actor",  "approve", "at",   "comment",    "create",
+                                                  "fields", "reject",  "roles", "seq",       "ticket",
+                                                  "to",     "transition", "update", "workflow"};
 
 /// Applies one parsed line to `tickets`, creating tickets of the `workflows` and running `host`'s
 /// guards and actions.
@@ -102,6 +105,10 @@ inline event_outcome apply_event(const std::unordered_map<std::string, workflow_
   if (const auto c = ev.find("comment"); c != ev.end()) {
     if (!c->is_string()) return bad("event.comment: not a string");
     comment = c->get<std::string>();
+  }
+  // Only the order of a whole log's reading uses it (see read_events); checked here all the same.
+  if (const auto seq = ev.find("seq"); seq != ev.end() && !seq->is_number_unsigned()) {
+    return bad("event.seq: not a whole number >= 0");
   }
   int kinds = 0;
   for (const char* k : {"create", "transition", "to", "approve", "reject", "update"}) kinds += ev.contains(k) ? 1 : 0;
@@ -204,21 +211,33 @@ inline hooks& event_store::host() noexcept { return state_->host; }
 inline const hooks& event_store::host() const noexcept { return state_->host; }
 
 inline event_outcome event_store::apply(std::string_view text, std::size_t line) {
+  bool create_line = false;
   event_outcome e = [&] {
     try {
       detail::check_json_text_limits(text, "event");
     } catch (const detail::failure& f) {
       return detail::line_refusal("", line, f.code, f.what());
     }
+    if (const auto bad = detail::invalid_utf8_at(text); bad != detail::utf8_ok) {
+      return detail::line_refusal("", line, errc::parse_error,
+                                  "event: not UTF-8 (byte " + std::to_string(bad + 1) + " of the line)");
+    }
     const auto ev = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
     if (ev.is_discarded()) return detail::line_refusal("", line, errc::parse_error, "event: not a JSON object");
+    create_line = ev.is_object() && ev.contains("create");
     return detail::apply_event(state_->workflows, state_->tickets, state_->host, ev, line);
   }();
   ++state_->counts.events;
+  auto& q = state_->quality;
+  ++q.read;
   if (e.ok()) {
     ++state_->counts.applied;
+    ++q.applied;
   } else {
     ++state_->counts.refused;
+    ++q.refused;
+    ++q.refused_by_code[to_string(e.result.code)];
+    if (create_line && !e.ticket.empty() && !state_->tickets.count(e.ticket)) state_->refused_creates.insert(e.ticket);
     state_->refusals.push_back(e);
   }
   return e;
@@ -236,6 +255,13 @@ inline const ticket* event_store::find(std::string_view id) const {
 inline const std::vector<event_outcome>& event_store::refusals() const noexcept { return state_->refusals; }
 
 inline const event_counts& event_store::counts() const noexcept { return state_->counts; }
+
+inline data_quality event_store::quality() const {
+  data_quality q = state_->quality;
+  // A later create may have succeeded: only tickets that still do not exist count.
+  for (const auto& id : state_->refused_creates) q.creates_refused += state_->tickets.count(id) ? 0 : 1;
+  return q;
+}
 
 inline sys_seconds event_store::last_event_time() const {
   sys_seconds last{};

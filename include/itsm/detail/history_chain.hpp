@@ -15,6 +15,23 @@ inline namespace v1 {
 namespace detail {
 /// The `prev` of a ticket's first record: no record came before it.
 inline const std::string zero_hash(64, '0');
+
+/// Calls `each(line_no, line)` for every line of JSON Lines `text` with something on it (numbered
+/// from 1 over all lines, blank ones included); stops early when `each` returns false.
+template <class Each>
+void for_each_line(std::string_view text, Each&& each) {
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (!each(line_no, line)) return;
+  }
+}
 }  // namespace detail
 
 inline std::string ticket::export_history() const {
@@ -41,15 +58,7 @@ inline result<chain_report> verify_history(std::string_view text) {
     };
     std::unordered_map<std::string, chain> chains;
     chain_report report;
-    std::size_t line_no = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      std::size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      const std::string_view line = text.substr(pos, end - pos);
-      pos = end + 1;
-      ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    detail::for_each_line(text, [&](std::size_t line_no, std::string_view line) {
       const std::string where = "line " + std::to_string(line_no);
       detail::check_json_text_limits(line, where);
       nlohmann::json j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
@@ -80,7 +89,8 @@ inline result<chain_report> verify_history(std::string_view text) {
       c.head = hash;
       c.seq = seq;
       ++report.records;
-    }
+      return true;
+    });
     report.tickets = chains.size();
     return report;
   });

@@ -61,6 +61,39 @@ inline constexpr const char* age_buckets[] = {"<1d", "1-3d", "3-7d", "7-30d", ">
 
 inline bool is_change_process(const std::string& process) { return process.rfind("change_", 0) == 0; }
 
+/// Applies one record's changes to `fields`, so that readers of a history see the fields as
+/// they were at that record.
+inline void apply_changes(json& fields, const json& changes) {
+  if (!changes.is_object()) return;
+  for (auto it = changes.begin(); it != changes.end(); ++it) {
+    if (it->is_null()) {
+      fields.erase(it.key());
+    } else {
+      fields[it.key()] = *it;
+    }
+  }
+}
+
+/// The data-quality section (`data_quality::to_json`) as a table: one row per count, the refusals
+/// by code under `refused`, and each skipped line.
+inline text_table quality_table(const json& q) {
+  text_table t{"Data quality of the log", {"count", "number"}, {}, 1};
+  t.rows.push_back({"read", cell_text(q["read"])});
+  t.rows.push_back({"skipped (not event lines)", cell_text(q["skipped"])});
+  t.rows.push_back({"after now (not applied)", cell_text(q["after_now"])});
+  t.rows.push_back({"applied", cell_text(q["applied"])});
+  t.rows.push_back({"refused", cell_text(q["refused"])});
+  for (auto it = q["refused_by_code"].begin(); it != q["refused_by_code"].end(); ++it) {
+    t.rows.push_back({"  refused: " + it.key(), cell_text(*it)});
+  }
+  t.rows.push_back({"reordered (applied in time order)", cell_text(q["reordered"])});
+  t.rows.push_back({"tickets whose create was refused", cell_text(q["creates_refused"])});
+  for (const auto& b : q["skipped_lines"]) {
+    t.rows.push_back({"  skipped line " + cell_text(b["line"]) + ": " + b["cause"].get<std::string>(), "1"});
+  }
+  return t;
+}
+
 /// The tables of a report's JSON form, in the order they are printed.
 inline std::vector<text_table> report_tables(const json& r) {
   std::vector<text_table> out;
@@ -101,7 +134,8 @@ inline std::vector<text_table> report_tables(const json& r) {
   }
   out.push_back(sla);
   out.push_back(times);
-  text_table backlog{"Backlog by age (open tickets at " + r["now"].get<std::string>() + ")",
+  const std::string at = r["now"].is_string() ? r["now"].get<std::string>() : std::string("-");
+  text_table backlog{"Backlog by age (open tickets at " + at + ")",
                      {"process", "<1d", "1-3d", "3-7d", "7-30d", ">=30d", "total"}, {}, 1};
   for (std::size_t i = 0; i < r["backlog"].size(); i += 5) {
     std::vector<std::string> row = {r["backlog"][i]["process"]};
@@ -132,6 +166,7 @@ inline std::vector<text_table> report_tables(const json& r) {
     refused.rows.push_back({t["process"], t["event"], t["code"], cell_text(t["count"])});
   }
   out.push_back(refused);
+  out.push_back(quality_table(r["data_quality"]));
   return out;
 }
 
@@ -206,6 +241,22 @@ inline const std::vector<std::pair<std::string, sla_definition>>& sla_policy::cl
   return it == clocks_.end() ? none : it->second;
 }
 
+inline std::vector<std::string> sla_policy::processes() const {
+  std::vector<std::string> names;
+  for (const auto& [process, clocks] : clocks_) names.push_back(process);
+  return names;
+}
+
+inline result<bool> check_policy_processes(const sla_policy& policy, const event_store& store) {
+  for (const auto& process : policy.processes()) {
+    if (!store.find_workflow(process)) {
+      return error{errc::not_found, "policy.targets." + process + ": no workflow named '" + process +
+                                        "' (its targets would measure nothing)"};
+    }
+  }
+  return true;
+}
+
 inline result<report_format> parse_report_format(std::string_view name) {
   if (name == "table") return report_format::table;
   if (name == "markdown") return report_format::markdown;
@@ -222,15 +273,18 @@ inline service_report::service_report(sla_policy policy, sys_seconds now) : poli
 inline void service_report::add(const ticket& t) {
   const auto& wf = t.definition();
   const std::string& process = wf.name();
-  const std::string priority = t.priority() > 0 ? "P" + std::to_string(t.priority()) : "none";
   const auto& h = t.history();
   const std::int64_t now_s = now_.time_since_epoch().count();
   const std::int64_t created = h.front().at.time_since_epoch().count();
+  if (created > now_s) return;  // it did not exist yet
+  // The ticket as it stood at now: its last record up to now.
+  std::size_t last = 0;
+  while (last + 1 < h.size() && h[last + 1].at.time_since_epoch().count() <= now_s) ++last;
+  const std::string priority = h[last].priority > 0 ? "P" + std::to_string(h[last].priority) : "none";
   std::optional<std::int64_t> responded, resolved;
   bool reopened = false, rejected = false;
-  for (std::size_t i = 0; i < h.size(); ++i) {
+  for (std::size_t i = 0; i <= last; ++i) {
     const auto& r = h[i];
-    if (r.at.time_since_epoch().count() > now_s) break;
     const bool enters = r.kind == record_kind::create || (r.kind == record_kind::transition && r.to != r.from);
     if (r.kind == record_kind::transition && r.transition != workflow::npos) {
       const auto kind = wf.transition(r.transition).kind;
@@ -245,9 +299,9 @@ inline void service_report::add(const ticket& t) {
     }
     // How long the ticket stayed: until the next record that changes the state, or now.
     std::int64_t until = now_s;
-    for (std::size_t k = i + 1; k < h.size(); ++k) {
+    for (std::size_t k = i + 1; k <= last; ++k) {
       if (h[k].to != r.to && h[k].kind == record_kind::transition) {
-        until = std::min(now_s, h[k].at.time_since_epoch().count());
+        until = h[k].at.time_since_epoch().count();
         break;
       }
     }
@@ -255,20 +309,23 @@ inline void service_report::add(const ticket& t) {
       state_seconds_[{process, wf.state(r.to).id}].push_back(until - r.at.time_since_epoch().count());
     }
   }
-  const auto category = t.category();
+  const auto& state_now = wf.state(h[last].to);
+  const auto category = state_now.category;
   const bool open = category == state_category::new_ || category == state_category::open ||
                     category == state_category::waiting;
   if (open) ++backlog_[{process, detail::age_bucket(now_s - created)}];
   if (detail::is_change_process(process)) {
     auto& c = changes_[process];
-    const auto* code = detail::find_field(t.fields(), "close_code");
+    detail::json fields = detail::json::object();
+    for (std::size_t i = 0; i <= last; ++i) detail::apply_changes(fields, h[i].changes);
+    const auto* code = detail::find_field(fields, "close_code");
     const std::string close_code = code && code->is_string() ? code->get<std::string>() : "";
-    if (t.state() == "closed" || t.state() == "review") {
+    if (state_now.id == "closed" || state_now.id == "review") {
       ++c[close_code == "unsuccessful" ? "failed" : close_code.empty() ? "in_progress" : "successful"];
-    } else if (t.state() == "cancelled") {
+    } else if (state_now.id == "cancelled") {
       ++c[rejected ? "refused" : "cancelled"];
     } else {
-      ++c[rejected && t.state() == "new" ? "refused" : "in_progress"];
+      ++c[rejected && state_now.id == "new" ? "refused" : "in_progress"];
     }
   }
   // Each clock once per ticket, counted in its priority's group and in "all".
@@ -316,11 +373,7 @@ inline void service_report::add_refusal(const event_outcome& refused) {
               to_string(refused.result.code)}];
 }
 
-inline void service_report::add_counts(const event_counts& counts) {
-  counts_.events += counts.events;
-  counts_.applied += counts.applied;
-  counts_.refused += counts.refused;
-}
+inline void service_report::add_quality(const data_quality& quality) { quality_.merge(quality); }
 
 inline result<bool> service_report::merge(const service_report& other) {
   if (other.now_ != now_) {
@@ -330,7 +383,7 @@ inline result<bool> service_report::merge(const service_report& other) {
   if (other.policy_.to_json() != policy_.to_json()) {
     return error{errc::invalid_argument, "report merge: the reports use different SLA policies"};
   }
-  add_counts(other.counts_);
+  add_quality(other.quality_);
   tickets_ += other.tickets_;
   for (const auto& [key, g] : other.groups_) {
     auto& mine = groups_[key];
@@ -363,10 +416,10 @@ inline result<bool> service_report::merge(const service_report& other) {
 inline nlohmann::json service_report::to_json() const {
   using detail::json;
   json report;
-  report["now"] = format_utc(now_);
-  report["events"] = counts_.events;
-  report["applied"] = counts_.applied;
-  report["refused"] = counts_.refused;
+  report["now"] = measured() ? json(format_utc(now_)) : json();
+  report["events"] = quality_.applied + quality_.refused;
+  report["applied"] = quality_.applied;
+  report["refused"] = quality_.refused;
   report["tickets"] = tickets_;
   // Per process: "all" first, then the priorities in order.
   report["processes"] = json::array();
@@ -430,6 +483,7 @@ inline nlohmann::json service_report::to_json() const {
                                       {"code", std::get<2>(*top[i].second)},
                                       {"count", top[i].first}});
   }
+  report["data_quality"] = quality_.to_json();
   return report;
 }
 
@@ -437,11 +491,14 @@ inline std::string service_report::render(report_format format) const {
   const nlohmann::json report = to_json();
   if (format == report_format::json) return report.dump(2) + "\n";
   std::ostringstream o;
-  const std::string summary = std::to_string(report["tickets"].get<std::size_t>()) + " tickets, " +
-                              std::to_string(report["events"].get<std::size_t>()) + " events (" +
-                              std::to_string(report["applied"].get<std::size_t>()) + " applied, " +
-                              std::to_string(report["refused"].get<std::size_t>()) + " refused), measured at " +
-                              report["now"].get<std::string>();
+  const std::string summary =
+      !measured() ? std::string("no events")
+                  : std::to_string(report["tickets"].get<std::size_t>()) + " tickets, " +
+                        std::to_string(report["events"].get<std::size_t>()) + " events (" +
+                        std::to_string(report["applied"].get<std::size_t>()) + " applied, " +
+                        std::to_string(report["refused"].get<std::size_t>()) + " refused, " +
+                        std::to_string(quality_.reordered) + " reordered), measured at " +
+                        report["now"].get<std::string>();
   const auto tables = detail::report_tables(report);
   if (format == report_format::markdown) {
     o << "## Service report\n\n" << summary << ".\n\n";
@@ -456,10 +513,10 @@ inline std::string service_report::render(report_format format) const {
 }
 
 inline service_report make_report(const event_store& store, const sla_policy& policy,
-                                  std::optional<sys_seconds> now) {
+                                  std::optional<sys_seconds> now, const progress_fn& progress) {
   service_report report(policy, now ? *now : store.last_event_time());
-  report.add_counts(store.counts());
-  for (const auto& [id, t] : store.tickets()) report.add(t);
+  report.add_quality(store.quality());
+  detail::each_ticket(store, "report", progress, [&](const ticket& t) { report.add(t); });
   for (const auto& r : store.refusals()) report.add_refusal(r);
   return report;
 }

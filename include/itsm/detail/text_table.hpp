@@ -41,6 +41,7 @@ struct text_table {
   std::size_t text_columns = 2;  ///< leading columns of names (left-aligned); the rest are numbers
 
   std::string text() const {
+    if (rows.empty()) return title + ": none\n";  // a header over nothing reads like a broken table
     std::vector<std::size_t> width(header.size());
     for (std::size_t c = 0; c < header.size(); ++c) width[c] = header[c].size();
     for (const auto& r : rows)
@@ -65,6 +66,7 @@ struct text_table {
   }
 
   std::string markdown() const {
+    if (rows.empty()) return "### " + title + "\n\nNone.\n";
     std::ostringstream o;
     o << "### " << title << "\n\n|";
     for (const auto& h : header) o << " " << h << " |";

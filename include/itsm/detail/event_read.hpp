@@ -1,0 +1,302 @@
+#pragma once
+// Reading a whole event log (see itsm/event.hpp, read_events): the data-quality counts, the read
+// options, and the read itself: check every line, order the events, cut at `now`, apply.
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <istream>
+#include <limits>
+#include <system_error>
+#include <unordered_map>
+
+namespace itsm {
+inline namespace v1 {
+
+// --- data_quality ------------------------------------------------------------------------------
+
+inline void data_quality::merge(const data_quality& other) {
+  read += other.read;
+  skipped += other.skipped;
+  skipped_lines.insert(skipped_lines.end(), other.skipped_lines.begin(), other.skipped_lines.end());
+  // By line, so that the merged list does not depend on the order of merging.
+  std::stable_sort(skipped_lines.begin(), skipped_lines.end(),
+                   [](const bad_line& a, const bad_line& b) { return a.line < b.line; });
+  after_now += other.after_now;
+  applied += other.applied;
+  refused += other.refused;
+  for (const auto& [code, n] : other.refused_by_code) refused_by_code[code] += n;
+  reordered += other.reordered;
+  creates_refused += other.creates_refused;
+}
+
+inline nlohmann::json data_quality::to_json() const {
+  nlohmann::json lines = nlohmann::json::array();
+  for (const auto& b : skipped_lines) lines.push_back({{"line", b.line}, {"cause", b.cause}});
+  return {{"read", read},
+          {"skipped", skipped},
+          {"skipped_lines", std::move(lines)},
+          {"after_now", after_now},
+          {"applied", applied},
+          {"refused", refused},
+          {"refused_by_code", refused_by_code},
+          {"reordered", reordered},
+          {"creates_refused", creates_refused}};
+}
+
+inline std::string data_quality::strict_failure() const {
+  if (refused == 0 && skipped == 0) return "";
+  std::string why;
+  if (refused) why = std::to_string(refused) + " event(s) refused";
+  if (skipped) why += (why.empty() ? "" : ", ") + std::to_string(skipped) + " line(s) skipped";
+  return why;
+}
+
+inline std::string data_quality::warning() const {
+  const std::size_t events = applied + refused;
+  // More than 5 %: refused * 20 > events, in whole numbers.
+  if (events == 0 || refused * 20 <= events) return "";
+  char share[32];
+  std::snprintf(share, sizeof share, "%.1f", 100.0 * static_cast<double>(refused) / static_cast<double>(events));
+  return std::to_string(refused) + " of " + std::to_string(events) + " events (" + share +
+         " %) were refused: the figures describe only the events that applied";
+}
+
+// --- read_options ------------------------------------------------------------------------------
+
+inline result<read_options> read_options::from_json(const nlohmann::json& j) {
+  return detail::capture<read_options>([&] {
+    detail::need_object(j, "read options");
+    detail::only_keys(j, "read options", {"order", "now", "skip_bad_lines"});
+    read_options o;
+    if (const auto it = j.find("order"); it != j.end()) {
+      const std::string& name = detail::need_string(*it, "read options.order");
+      if (name == "time") {
+        o.order = event_order::time;
+      } else if (name == "file") {
+        o.order = event_order::file;
+      } else {
+        detail::fail(errc::invalid_argument, "read options.order: '" + name + "' is not one of time, file");
+      }
+    }
+    if (const auto it = j.find("now"); it != j.end() && !it->is_null()) {
+      o.now = detail::parse_utc_field(*it, "read options.now");
+    }
+    if (const auto it = j.find("skip_bad_lines"); it != j.end()) {
+      o.skip_bad_lines = detail::need_bool(*it, "read options.skip_bad_lines");
+    }
+    return o;
+  });
+}
+
+inline nlohmann::json read_options::to_json() const {
+  return {{"order", order == event_order::time ? "time" : "file"},
+          {"now", now ? nlohmann::json(format_utc(*now)) : nlohmann::json()},
+          {"skip_bad_lines", skip_bad_lines}};
+}
+
+namespace detail {
+
+/// What the reads count about a store that `event_store::apply` cannot see.
+struct event_store_access {
+  static data_quality& quality(event_store& store) { return store.state_->quality; }
+};
+
+/// One event line held between reading and applying: its text, number, and what the order needs.
+struct held_line {
+  std::string text;
+  std::size_t line = 0;
+  std::string ticket;         // "" when the line names none
+  std::int64_t at = 0;        // the sort key: its time, or that of the line before it
+  bool has_time = false;      // `at` is the line's own, valid time
+  bool create = false;
+  std::uint64_t seq = 0;      // the line's `seq`, ordering events of one instant (0: none)
+};
+
+/// Why `text` is not an event line, or "" when it is one (a JSON object; whether it fits the
+/// event form is the store's to say). On an event line, fills `held`'s ticket, time and kind.
+inline std::string check_event_line(std::string_view text, held_line& held) {
+  try {
+    check_json_text_limits(text, "the line");
+  } catch (const failure& f) {
+    return f.what();
+  }
+  if (const auto bad = invalid_utf8_at(text); bad != utf8_ok) {
+    return "not UTF-8 (byte " + std::to_string(bad + 1) + " of the line)";
+  }
+  json ev;
+  try {
+    ev = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    return "not JSON (syntax error at byte " + std::to_string(e.byte) + ")";
+  } catch (const json::exception&) {  // out_of_range: a number like 1e400
+    return "not JSON (a number out of range)";
+  }
+  if (!ev.is_object()) {
+    const std::string kind = ev.is_array() ? "an array" : ev.is_null() ? "null" : std::string("a ") + ev.type_name();
+    return "not a JSON object (" + kind + ")";
+  }
+  if (const auto t = ev.find("ticket"); t != ev.end() && t->is_string()) held.ticket = t->get<std::string>();
+  if (const auto at = ev.find("at"); at != ev.end() && at->is_string()) {
+    try {
+      const auto tt = parse_text_time(at->get_ref<const std::string&>(), "event.at");
+      if (tt.has_offset) {
+        held.at = tt.seconds;
+        held.has_time = true;
+      }
+    } catch (const failure&) {
+      // the store refuses the line, naming the bad time
+    }
+  }
+  held.create = ev.contains("create");
+  if (const auto seq = ev.find("seq"); seq != ev.end() && seq->is_number_unsigned()) held.seq = seq->get<std::uint64_t>();
+  return "";
+}
+
+/// Per ticket, the fewest events whose moving turns file order into the applied order: the
+/// ticket's events minus the longest run of them still in file order (a longest increasing
+/// subsequence of their file positions, in applied order).
+inline std::size_t count_reordered(const std::vector<held_line>& applied_order) {
+  std::unordered_map<std::string, std::vector<std::size_t>> tails;  // patience-sort piles per ticket
+  std::unordered_map<std::string, std::size_t> events;
+  for (const auto& h : applied_order) {
+    if (h.ticket.empty()) continue;
+    ++events[h.ticket];
+    auto& piles = tails[h.ticket];
+    auto it = std::lower_bound(piles.begin(), piles.end(), h.line);
+    if (it == piles.end()) {
+      piles.push_back(h.line);
+    } else {
+      *it = h.line;
+    }
+  }
+  std::size_t moved = 0;
+  for (const auto& [id, n] : events) moved += n - tails[id].size();
+  return moved;
+}
+
+/// Calls `progress` every 4096 items, so a bar costs nothing per line.
+inline void tick(const progress_fn& progress, std::string_view phase, std::uint64_t done, std::uint64_t total) {
+  if (progress && (done & 4095) == 0) progress(phase, done, total);
+}
+
+/// Calls `fn` on every ticket of `store`, telling `progress` how far it got in `phase`.
+template <class F>
+void each_ticket(const event_store& store, std::string_view phase, const progress_fn& progress, F&& fn) {
+  const std::uint64_t total = store.tickets().size();
+  std::uint64_t done = 0;
+  if (progress) progress(phase, 0, total);
+  for (const auto& [id, t] : store.tickets()) {
+    fn(t);
+    tick(progress, phase, ++done, total);
+  }
+  if (progress) progress(phase, total, total);
+}
+
+inline result<data_quality> read_events_from(event_store& store, std::istream& in, const std::string& source,
+                                             const read_options& options, const read_callbacks& callbacks,
+                                             std::uint64_t total_bytes) {
+  const progress_fn& progress = callbacks.progress;
+  data_quality found;
+  std::vector<held_line> lines;
+  std::vector<bad_line> bad;
+  std::string text;
+  std::size_t line_no = 0;
+  std::uint64_t bytes = 0;
+  std::int64_t last_time = std::numeric_limits<std::int64_t>::min();
+  if (progress) progress("read", 0, total_bytes);
+  while (std::getline(in, text)) {
+    ++line_no;
+    bytes += text.size() + 1;
+    if (progress && (line_no & 4095) == 0) progress("read", bytes, total_bytes);
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++found.read;
+    held_line held;
+    if (std::string cause = check_event_line(text, held); !cause.empty()) {
+      bad.push_back({line_no, std::move(cause)});
+      continue;
+    }
+    if (!held.has_time) held.at = last_time;  // keeps its place among its neighbours
+    last_time = held.at;
+    held.line = line_no;
+    held.text = std::move(text);
+    lines.push_back(std::move(held));
+  }
+  if (in.bad()) {
+    return error{errc::parse_error, source + ": read error after line " + std::to_string(line_no)};
+  }
+  if (!bad.empty() && !options.skip_bad_lines) {
+    std::string message = source + ":" + std::to_string(bad.front().line) + ": " + bad.front().cause;
+    if (bad.size() > 1) message += " (and " + std::to_string(bad.size() - 1) + " more line(s) that are not event lines)";
+    return error{errc::parse_error, message};
+  }
+  found.skipped = bad.size();
+  for (const auto& b : bad) {
+    if (callbacks.skipped) callbacks.skipped(b);
+  }
+  found.skipped_lines = std::move(bad);
+  if (options.now) {
+    const std::int64_t cut = options.now->time_since_epoch().count();
+    const auto later = std::stable_partition(lines.begin(), lines.end(),
+                                             [cut](const held_line& h) { return !h.has_time || h.at <= cut; });
+    found.after_now = static_cast<std::size_t>(lines.end() - later);
+    lines.erase(later, lines.end());
+  }
+  if (options.order == event_order::time) {
+    if (progress) progress("sort", 0, lines.size());
+    std::stable_sort(lines.begin(), lines.end(), [](const held_line& a, const held_line& b) {
+      if (a.at != b.at) return a.at < b.at;
+      if (a.create != b.create) return a.create;
+      return a.seq < b.seq;
+    });
+    found.reordered = count_reordered(lines);
+  }
+  const data_quality before = store.quality();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto outcome = store.apply(lines[i].text, lines[i].line);
+    if (callbacks.outcome) callbacks.outcome(outcome);
+    tick(progress, "apply", i + 1, lines.size());
+  }
+  if (progress) progress("apply", lines.size(), lines.size());
+  const data_quality after = store.quality();
+  found.applied = after.applied - before.applied;
+  found.refused = after.refused - before.refused;
+  found.creates_refused = after.creates_refused - std::min(after.creates_refused, before.creates_refused);
+  for (const auto& [code, n] : after.refused_by_code) {
+    const auto was = before.refused_by_code.find(code);
+    const std::size_t now_more = n - (was == before.refused_by_code.end() ? 0 : was->second);
+    if (now_more) found.refused_by_code[code] = now_more;
+  }
+  // What apply could not count, into the store's own counts (apply counted the lines it read).
+  auto& kept = event_store_access::quality(store);
+  kept.read += found.skipped + found.after_now;
+  kept.skipped += found.skipped;
+  kept.skipped_lines.insert(kept.skipped_lines.end(), found.skipped_lines.begin(), found.skipped_lines.end());
+  kept.after_now += found.after_now;
+  kept.reordered += found.reordered;
+  return found;
+}
+
+}  // namespace detail
+
+inline result<data_quality> read_events(event_store& store, std::istream& in, const std::string& source,
+                                        const read_options& options, const read_callbacks& callbacks) {
+  return detail::read_events_from(store, in, source, options, callbacks, 0);
+}
+
+inline result<data_quality> read_event_file(event_store& store, const std::string& path, const read_options& options,
+                                            const read_callbacks& callbacks) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return error{errc::invalid_argument, "'" + path + "' is a directory, not an event log"};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return error{errc::not_found, "cannot open '" + path + "': " + std::strerror(errno)};
+  const std::uintmax_t size = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
+  return detail::read_events_from(store, in, path, options, callbacks, ec ? 0 : static_cast<std::uint64_t>(size));
+}
+
+}  // namespace v1
+}  // namespace itsm

@@ -9,7 +9,6 @@ usage: honesty_test.py ITSMCTL SHARED_DIR CASE     (CASE: bad_lines, write_error
 
 Cases that need the real logs exit 77 (ctest: skipped) when SHARED_DIR/data is absent.
 """
-import bisect
 import collections
 import datetime as dt
 import gzip
@@ -26,6 +25,9 @@ import tempfile
 
 ITSMCTL, SHARED, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import workflow_model  # noqa: E402
+
 MAPS = os.path.join(HERE, "..", "..", "tools", "itsmctl", "maps")
 DATA = os.path.join(SHARED, "data")
 SN_CSV = os.path.join(DATA, "uci_incident_event_log_partial.csv")
@@ -85,36 +87,19 @@ def read_lines(path):
         return f.read().splitlines()
 
 
+def events_of(lines):
+    return {n: json.loads(line) for n, line in enumerate(lines, 1) if line.strip()}
+
+
 def applied_in_time_order(lines):
-    """The line numbers of an event log in the order the tool applies them by default: a stable
-    sort by time, a create before the other events of its instant, then `seq` (written here from
-    the definition, not from the tool)."""
-    keyed = []
-    last = -2**63
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        ev = json.loads(line)
-        at = seconds(ev["at"]) if isinstance(ev.get("at"), str) else last
-        last = at
-        keyed.append((at, 0 if "create" in ev else 1, ev.get("seq", 0), n))
-    return [k[-1] for k in sorted(keyed)]
+    """The line numbers of an event log in the order the tool applies them by default
+    (workflow_model.py, written from docs/events.md, not from the tool)."""
+    return workflow_model.application_order(events_of(lines))
 
 
 def fewest_moved(lines, order):
-    """Per ticket, its events minus the longest run of them still in file order (a longest
-    increasing subsequence, by bisect): the events that had to move."""
-    by_ticket = collections.defaultdict(list)
-    for n in order:
-        by_ticket[json.loads(lines[n - 1]).get("ticket")].append(n)
-    moved = 0
-    for ns in by_ticket.values():
-        piles = []
-        for n in ns:
-            i = bisect.bisect_left(piles, n)
-            piles[i:i + 1] = [n]
-        moved += len(ns) - len(piles)
-    return moved
+    """The events that had to move (docs/events.md's count, as workflow_model.py makes it)."""
+    return workflow_model.reordered(events_of(lines), order)
 
 
 # --- 1. input that is not event lines -----------------------------------------------------------

@@ -12,6 +12,7 @@ An event the model cannot decide raises NotModelled instead of guessing.
 Standard library only; used by replay_real_logs.py, itsmctl_report_test.py and the Python
 binding's test_shared.py.
 """
+import bisect
 import datetime as dt
 import json
 import os
@@ -275,14 +276,8 @@ def reordered(events, applied_order):
     for ranks in per_ticket.values():
         tails = []
         for r in ranks:
-            lo, hi = 0, len(tails)
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if tails[mid] < r:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            tails[lo:lo + 1] = [r]
+            i = bisect.bisect_left(tails, r)
+            tails[i:i + 1] = [r]
         moved += len(ranks) - len(tails)
     return moved
 

@@ -120,7 +120,8 @@ class calendar {
   /// the value.
   static result<calendar> from_json(std::string_view text) {
     return detail::capture<calendar>([&] {
-      return calendar(detail::parse_calendar(detail::parse_json_text(text, "calendar"), "calendar"));
+      return detail::with_json_text(text, "calendar",
+                                    [](const nlohmann::json& doc) { return calendar(detail::parse_calendar(doc, "calendar")); });
     });
   }
 

@@ -205,7 +205,7 @@ inline result<sla_definition> sla_definition::from_json(const nlohmann::json& j,
 
 inline result<sla_definition> sla_definition::from_json(std::string_view text) {
   return detail::capture<sla_definition>([&] {
-    auto d = from_json(detail::parse_json_text(text, "sla"));
+    auto d = detail::with_json_text(text, "sla", [](const nlohmann::json& doc) { return from_json(doc); });
     if (!d) detail::fail(d.error_value().code, d.error_value().message);
     return std::move(*d);
   });

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "itsm/detail/json_release.hpp"
 #include "itsm/detail/json_util.hpp"
 #include "itsm/error.hpp"
 #include "itsm/sla.hpp"
@@ -246,8 +247,39 @@ class ticket {
   /// or editing any record shows in `verify_history`.
   std::string export_history() const;
 
+  /// Copies and destruction never fail halfway: a copy that runs out of memory releases what it
+  /// built and throws std::bad_alloc, and destroying a ticket allocates nothing (nlohmann's
+  /// destruction of nested values would; detail/json_release.hpp).
+  ticket(const ticket& other);
+  ticket& operator=(const ticket& other) {
+    if (this != &other) *this = ticket(other);
+    return *this;
+  }
+  ticket(ticket&&) noexcept = default;
+  ticket& operator=(ticket&& other) noexcept {
+    if (this != &other) {
+      release_json();
+      wf_ = std::move(other.wf_);
+      id_ = std::move(other.id_);
+      state_ = other.state_;
+      priority_ = other.priority_;
+      fields_ = std::move(other.fields_);  // fields_ was released: the old value frees without allocating
+      approvals_ = std::move(other.approvals_);
+      history_ = std::move(other.history_);
+    }
+    return *this;
+  }
+  ~ticket() { release_json(); }
+
  private:
   ticket() = default;
+  /// Empties the fields and the records' changes so that freeing them allocates nothing.
+  void release_json() noexcept {
+    for (auto& r : history_) detail::json_release(r.changes);
+    detail::json_release(fields_);
+  }
+  /// Makes room for one more record, so that the commit's push_back cannot fail.
+  void reserve_record();
   /// `restore` once the snapshot's text is known to be UTF-8 (parsed text always is).
   static result<ticket> restore_parsed(workflow_ptr wf, const nlohmann::json& snapshot);
   enum class check_mode { full, replay };
@@ -287,10 +319,11 @@ class ticket {
   /// through `lookup`, so a transition checks against the fields as they would be).
   template <class Lookup>
   int count_approvals(const approval_rule& rule, Lookup&& lookup) const;
-  /// Appends one record (the step of a commit that may throw, so it comes first).
-  void append_record(record_kind kind, const actor& who, sys_seconds at, workflow::index transition,
-                     workflow::index from, workflow::index to, nlohmann::json changes,
-                     std::string_view comment, std::uint8_t priority);
+  /// The record to append, built completely (the part of a commit that may throw). Its changes
+  /// are taken from `changes`.
+  history_record make_record(record_kind kind, const actor& who, sys_seconds at, workflow::index transition,
+                             workflow::index from, workflow::index to, nlohmann::json& changes,
+                             std::string_view comment, std::uint8_t priority) const;
 
   workflow_ptr wf_;
   std::string id_;

@@ -152,7 +152,7 @@ int itsm_calendar_holidays(const itsm_calendar* cal, int year, int32_t* dates, s
 }
 
 int itsm_calendar_to_json(const itsm_calendar* cal, char** out) {
-  return text_out(cal, "cal", out, [](const itsm_calendar& c) { return c.value.to_json().dump(); });
+  return text_out(cal, "cal", out, [](const itsm_calendar& c) { return dump_of([&] { return c.value.to_json(); }); });
 }
 
 }  // extern "C"

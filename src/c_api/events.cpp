@@ -127,7 +127,7 @@ int itsm_event_store_apply(itsm_event_store* store, const char* line, size_t len
     if (outcome) *outcome = nullptr;
     if (!line) return set_error(ITSM_ENULL, "line: NULL");
     const itsm::event_outcome e = store->value.apply(std::string_view(line, len), line_no);
-    const std::string answer = itsm::to_json(e).dump();
+    const std::string answer = dump_of([&] { return itsm::to_json(e); });
     if (outcome) {
       if (const int code = give_text(answer, outcome); code != ITSM_OK) return code;
     }
@@ -155,7 +155,7 @@ int itsm_event_store_read(itsm_event_store* store, const char* log, size_t len, 
     std::istringstream in(std::string(log ? log : "", len));
     auto read = itsm::read_events(store->value, in, std::string(name), options);
     if (!read) return from_error(read.error_value());
-    if (quality) return give_text(read->to_json().dump(), quality);
+    if (quality) return give_text(dump_of([&] { return read->to_json(); }), quality);
     return set_ok();
   });
 }
@@ -176,7 +176,7 @@ int itsm_event_store_counts(const itsm_event_store* store, size_t* tickets, size
 int itsm_event_store_refusals(const itsm_event_store* store, char** out) {
   return text_out(store, "store", out, [](const itsm_event_store& s) {
     std::string lines;
-    for (const auto& r : s.value.refusals()) lines += itsm::to_json(r).dump() + "\n";
+    for (const auto& r : s.value.refusals()) lines += dump_of([&] { return itsm::to_json(r); }) + "\n";
     return lines;
   });
 }

@@ -61,7 +61,7 @@ int itsm_hooks_add_action(itsm_hooks* hooks, const char* name, itsm_action_fn fn
     if (int code = need_text(name, "name"); code != ITSM_OK) return code;
     if (!fn) return set_error(ITSM_ENULL, "fn: NULL action");
     hooks->value.action(name, [fn, payload](const itsm::ticket& t, const itsm::history_record& r) {
-      const std::string record_json = t.record_to_json(r).dump();
+      const std::string record_json = dump_of([&] { return t.record_to_json(r); });
       const int rc = fn(payload, handle_of(t), record_json.c_str());
       // The engine reports an action that throws in the outcome's action_errors.
       if (rc != 0) throw std::runtime_error("returned " + std::to_string(rc));
@@ -90,12 +90,18 @@ int itsm_change_schedule_install(const itsm_change_schedule* schedule, itsm_hook
 int itsm_change_schedule_bookings(const itsm_change_schedule* schedule, char** out) {
   return text_out(schedule, "schedule", out, [](const itsm_change_schedule& s) {
     json list = json::array();
-    for (const auto& b : s.value.bookings()) {
-      list.push_back({{"ticket", b.ticket},
-                      {"workflow", b.workflow},
-                      {"configuration_item", b.configuration_item},
-                      {"start", itsm::detail::format_utc(b.start)},
-                      {"end", itsm::detail::format_utc(b.end)}});
+    itsm::detail::json_release_guard guard(list);
+    const auto& bookings = s.value.bookings();
+    list.get_ptr<json::array_t*>()->reserve(bookings.size());  // the push_backs never reallocate
+    for (const auto& b : bookings) {
+      json one = json::object();
+      itsm::detail::json_release_guard one_guard(one);
+      one["ticket"] = b.ticket;
+      one["workflow"] = b.workflow;
+      one["configuration_item"] = b.configuration_item;
+      one["start"] = itsm::detail::format_utc(b.start);
+      one["end"] = itsm::detail::format_utc(b.end);
+      list.push_back(std::move(one));
     }
     return list.dump();
   });

@@ -123,22 +123,37 @@ inline thread_state& slot() {
   return *cached;
 }
 
-[[gnu::noinline]] inline int record(int code, const std::string& message, const std::string& detail) noexcept {
+/// Records ITSM_ENOMEM with its static message: the thread's message and detail strings are left
+/// alone, so that answering out-of-memory never needs the memory that ran out.
+inline int set_enomem(thread_state& s = slot()) noexcept {
+  s.view.code = ITSM_ENOMEM;
+  s.view.message = "out of memory";
+  s.view.detail = "{}";
+  return ITSM_ENOMEM;
+}
+
+/// The detail of a success whose detail could not be recorded for lack of memory (a change that
+/// committed is never answered with ITSM_ENOMEM).
+inline constexpr const char* detail_lost = "{\"detail_lost\":\"out of memory\"}";
+
+[[gnu::noinline]] inline int record(int code, std::string_view message, std::string_view detail) noexcept {
   auto& s = slot();
+  if (code == ITSM_ENOMEM) return set_enomem(s);
   try {
-    s.message = message;
-    s.detail = detail;
+    s.message.assign(message.data(), message.size());
+    s.detail.assign(detail.data(), detail.size());
     s.view.message = s.message.c_str();
     s.view.detail = s.detail.c_str();
   } catch (...) {
-    s.view.message = "out of memory while recording an error";
-    s.view.detail = "{}";
+    // The answer could not be recorded: the call changed nothing (a success records through
+    // record_success), so out-of-memory is the whole truth.
+    return set_enomem(s);
   }
   s.view.code = code;
   return code;
 }
 
-inline int set_error(int code, const std::string& message) noexcept { return record(code, message, "{}"); }
+inline int set_error(int code, std::string_view message) noexcept { return record(code, message, "{}"); }
 
 inline int set_ok(thread_state& s = slot()) noexcept {
   s.view.code = ITSM_OK;
@@ -147,6 +162,8 @@ inline int set_ok(thread_state& s = slot()) noexcept {
   return ITSM_OK;
 }
 
+/// An error value's code and message; out-of-memory always with the static message (a message
+/// such as "history[0]: out of memory" was allocated, and is no better an answer).
 inline int from_error(const itsm::error& e) noexcept { return set_error(static_cast<int>(e.code), e.message); }
 
 /// The code and message for the exception in flight (called from a catch block).
@@ -154,11 +171,17 @@ inline int from_error(const itsm::error& e) noexcept { return set_error(static_c
   try {
     throw;
   } catch (const itsm::detail::failure& f) {  // a refusal from a shared parsing helper
-    return set_error(static_cast<int>(f.code), f.what());
+    return set_error(static_cast<int>(f.code), f.what());  // (its text exists: nothing to allocate but the copy)
   } catch (const std::bad_alloc&) {
-    return set_error(ITSM_ENOMEM, "out of memory");
+    return set_enomem();
+  } catch (const std::length_error&) {  // a container asked for more than it can hold
+    return set_enomem();
   } catch (const std::exception& e) {
-    return set_error(ITSM_EINTERNAL, std::string("internal error: ") + e.what());
+    try {
+      return set_error(ITSM_EINTERNAL, std::string("internal error: ") + e.what());
+    } catch (...) {
+      return set_enomem();
+    }
   } catch (...) {
     return set_error(ITSM_EINTERNAL, "internal error: unknown exception");
   }
@@ -248,7 +271,7 @@ inline bool read_fields(const char* text, const char* arg, json& out, int& code)
     return true;
   }
   try {
-    out = itsm::detail::parse_json_text(text, arg);
+    out = itsm::detail::parse_json_text(text, arg);  // `out` was null: nothing old to free
   } catch (const itsm::detail::failure& f) {
     code = set_error(static_cast<int>(f.code), f.what());
     return false;
@@ -260,10 +283,19 @@ inline bool read_fields(const char* text, const char* arg, json& out, int& code)
   return true;
 }
 
+/// The text of the JSON value `make()` builds; the value is released before it goes, so that
+/// freeing it cannot allocate (detail/json_release.hpp).
+template <class F>
+std::string dump_of(F&& make, int indent = -1) {
+  json j = make();
+  itsm::detail::json_release_guard guard(j);
+  return j.dump(indent);
+}
+
 /// Copies text into memory the caller releases with itsm_free.
 inline int give_text(const std::string& text, char** out) {
   char* p = static_cast<char*>(std::malloc(text.size() + 1));
-  if (!p) return set_error(ITSM_ENOMEM, "out of memory");
+  if (!p) return set_enomem();
   std::memcpy(p, text.data(), text.size());
   p[text.size()] = '\0';
   *out = p;

@@ -29,12 +29,12 @@ int itsm_sla_evaluate_json(const itsm_sla* sla, const char* history_json, size_t
     if (!out) return set_error(ITSM_ENULL, "out: NULL");
     *out = nullptr;
     if (!history_json) return set_error(ITSM_ENULL, "history_json: NULL");
-    const json parsed = itsm::detail::parse_json_text(std::string_view(history_json, len), "history_json");
-    auto history = itsm::sla_history_from_json(parsed);
+    auto history = itsm::detail::with_json_text(std::string_view(history_json, len), "history_json",
+                                                [](const json& parsed) { return itsm::sla_history_from_json(parsed); });
     if (!history) return from_error(history.error_value());
     auto status = itsm::evaluate(sla->value, *history, instant(now));
     if (!status) return from_error(status.error_value());
-    return give_text(itsm::to_json(*status).dump(), out);
+    return give_text(dump_of([&] { return itsm::to_json(*status); }), out);
   });
 }
 

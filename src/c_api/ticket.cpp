@@ -22,14 +22,39 @@ const json& no_fields = itsm::detail::empty_json_object();
 /// The outcome's machine-readable parts, for itsm_error::detail (code and message have their
 /// own members; the message stays in detail only on success, where it says what an approval did).
 std::string outcome_detail(const itsm::outcome& o) {
-  json d = itsm::to_json(o);
-  d.erase("code");
-  if (!o.ok() || o.message.empty()) d.erase("message");
-  return d.dump();
+  return dump_of([&] {
+    json d = itsm::to_json(o);
+    d.erase("code");  // erasing strings frees without allocating
+    if (!o.ok() || o.message.empty()) d.erase("message");
+    return d;
+  });
 }
 
-[[gnu::noinline]] int record_outcome(const itsm::outcome& o) {
-  return record(static_cast<int>(o.code), o.ok() ? std::string() : o.message, outcome_detail(o));
+/// Records an outcome. A refusal (or out-of-memory) changed nothing, so failing to record it is
+/// out-of-memory; a success changed the ticket, so it stays ITSM_OK and, when its detail cannot be
+/// recorded, the detail says so (detail_lost).
+[[gnu::noinline]] int record_outcome(const itsm::outcome& o) noexcept {
+  if (o.code == itsm::errc::out_of_memory) return set_enomem();
+  if (!o.ok()) {
+    try {
+      return record(static_cast<int>(o.code), o.message, outcome_detail(o));
+    } catch (...) {
+      return set_enomem();
+    }
+  }
+  thread_state& s = slot();
+  try {
+    const std::string detail = outcome_detail(o);
+    s.message.clear();
+    s.detail = detail;
+    s.view.message = s.message.c_str();
+    s.view.detail = s.detail.c_str();
+  } catch (...) {
+    s.view.message = "";
+    s.view.detail = detail_lost;
+  }
+  s.view.code = ITSM_OK;
+  return ITSM_OK;
 }
 
 inline int from_outcome(const itsm::outcome& o, thread_state& ts) {
@@ -66,14 +91,15 @@ int ticket_call_as(itsm_ticket* ticket, ActorOf&& actor_of, const char* fields_j
     int code = ITSM_OK;
     const itsm::actor* actor = actor_of(ts, code);
     if (!actor) return code;
-    std::optional<json> parsed;  // built only when fields are given (most calls pass none)
+    json parsed;  // filled only when fields are given (most calls pass none)
+    itsm::detail::json_release_guard parsed_guard(parsed);
     if (fields_json) {
       if ((code = need_text(fields_json, "fields_json")) != ITSM_OK) return code;
-      if (!read_fields(fields_json, "fields_json", parsed.emplace(), code)) return code;
+      if (!read_fields(fields_json, "fields_json", parsed, code)) return code;
     }
     // The comment is stored, so the core checks its UTF-8 (`comment: not valid UTF-8 (byte N)`).
     running_scope scope(ts, ticket);
-    const itsm::outcome o = op(ticket->value, *actor, parsed ? *parsed : no_fields,
+    const itsm::outcome o = op(ticket->value, *actor, fields_json ? parsed : no_fields,
                                comment ? std::string_view(comment) : std::string_view(),
                                hooks ? &hooks->value : nullptr);
     return from_outcome(o, ts);
@@ -127,6 +153,7 @@ int itsm_ticket_create(itsm_ticket** out, const itsm_workflow* wf, const char* i
     itsm::actor actor;
     if (!read_actor(who, actor, code)) return code;
     json fields;
+    itsm::detail::json_release_guard fields_guard(fields);
     if (fields_json && (code = need_text(fields_json, "fields_json")) != ITSM_OK) return code;
     if (!read_fields(fields_json, "fields_json", fields, code)) return code;
     return give_handle(itsm::ticket::create(wf->value, id, actor, instant(at), fields), out);
@@ -219,7 +246,7 @@ int itsm_ticket_allowed(const itsm_ticket* ticket, const itsm_actor* who, char**
     itsm::actor actor;
     int code = ITSM_OK;
     if (!read_actor(who, actor, code)) return code;
-    return give_text(json(ticket->value.allowed(actor)).dump(), out);
+    return give_text(dump_of([&] { return json(ticket->value.allowed(actor)); }), out);
   });
 }
 
@@ -286,12 +313,12 @@ int itsm_ticket_history_record(const itsm_ticket* ticket, size_t index, char** o
       return set_error(ITSM_ERANGE, "index: " + std::to_string(index) + " is past the last record (" +
                                         std::to_string(h.size()) + " records)");
     }
-    return give_text(ticket->value.record_to_json(h[index]).dump(), out);
+    return give_text(dump_of([&] { return ticket->value.record_to_json(h[index]); }), out);
   });
 }
 
 int itsm_ticket_snapshot(const itsm_ticket* ticket, char** out) {
-  return text_out(ticket, "ticket", out, [](const itsm_ticket& t) { return t.value.snapshot().dump(); });
+  return text_out(ticket, "ticket", out, [](const itsm_ticket& t) { return dump_of([&] { return t.value.snapshot(); }); });
 }
 
 int itsm_ticket_restore(itsm_ticket** out, const itsm_workflow* wf, const char* json_text, size_t len) {
@@ -306,7 +333,9 @@ int itsm_ticket_replay(itsm_ticket** out, const itsm_workflow* wf, const char* i
       out, history_json, len, "history_json",
       [&] { return live(wf) ? need_text(id, "id") : bad_handle(wf, "wf"); },
       [&](std::string_view text) {
-        return itsm::ticket::replay(wf->value, id, itsm::detail::parse_json_text(text, "history_json"));
+        json history = itsm::detail::parse_json_text(text, "history_json");
+        itsm::detail::json_release_guard guard(history);
+        return itsm::ticket::replay(wf->value, id, history);
       });
 }
 

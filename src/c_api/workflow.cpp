@@ -61,11 +61,24 @@ int itsm_workflow_validate(const char* json_text, size_t len, char** problems) {
     if (!json_text) return set_error(ITSM_ENULL, "json: NULL");
     auto def = itsm::workflow::parse(std::string_view(json_text, len));
     json list = json::array();
+    itsm::detail::json_release_guard guard(list);
+    // One problem as an object, built so that a failed allocation frees nothing that allocates.
+    const auto add = [&list](const char* severity, const std::string& where, const std::string& message) {
+      json one = json::object();
+      itsm::detail::json_release_guard one_guard(one);
+      one["severity"] = severity;
+      one["where"] = where;
+      one["message"] = message;
+      list.get_ptr<json::array_t*>()->reserve(list.size() + 1);
+      list.push_back(std::move(one));
+    };
     if (!def) {
       // A document that is JSON but not a definition is one problem; text that is not JSON
-      // is a parse error with no list.
-      if (def.error_value().code == itsm::errc::parse_error) return from_error(def.error_value());
-      list.push_back({{"severity", "error"}, {"where", "definition"}, {"message", def.error_value().message}});
+      // is a parse error with no list, and running out of memory is no problem of the document.
+      if (def.error_value().code == itsm::errc::parse_error || def.error_value().code == itsm::errc::out_of_memory) {
+        return from_error(def.error_value());
+      }
+      add("error", "definition", def.error_value().message);
       const int code = give_text(list.dump(), problems);
       return code != ITSM_OK ? code : set_error(ITSM_EDEFINITION, def.error_value().message);
     }
@@ -74,7 +87,7 @@ int itsm_workflow_validate(const char* json_text, size_t len, char** problems) {
     for (const auto& p : itsm::workflow::check(*def)) {
       const bool is_error = p.level == itsm::problem::severity::error;
       if (is_error && errors++ == 0) first = p.to_string();
-      list.push_back({{"severity", is_error ? "error" : "warning"}, {"where", p.where}, {"message", p.message}});
+      add(is_error ? "error" : "warning", p.where, p.message);
     }
     const int code = give_text(list.dump(), problems);
     if (code != ITSM_OK) return code;
@@ -92,7 +105,7 @@ const char* itsm_workflow_name(const itsm_workflow* wf) {
 }
 
 int itsm_workflow_to_json(const itsm_workflow* wf, char** out) {
-  return text_out(wf, "wf", out, [](const itsm_workflow& w) { return w.value->to_json().dump(2); });
+  return text_out(wf, "wf", out, [](const itsm_workflow& w) { return dump_of([&] { return w.value->to_json(); }, 2); });
 }
 
 int itsm_workflow_to_dot(const itsm_workflow* wf, const char* current_state, char** out) {

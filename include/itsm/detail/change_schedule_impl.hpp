@@ -96,7 +96,7 @@ inline result<change_schedule> change_schedule::from_json(const nlohmann::json& 
 
 inline result<change_schedule> change_schedule::parse(std::string_view text) {
   return detail::capture<change_schedule>([&] {
-    auto made = from_json(detail::parse_json_text(text, "schedule"));
+    auto made = detail::with_json_text(text, "schedule", [](const nlohmann::json& doc) { return from_json(doc); });
     if (!made) detail::fail(made.error_value().code, made.error_value().message);
     return std::move(made).value();
   });

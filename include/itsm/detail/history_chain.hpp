@@ -39,6 +39,7 @@ inline std::string ticket::export_history() const {
   std::string prev = detail::zero_hash;
   for (const auto& r : history_) {
     nlohmann::json j = record_to_json(r);
+    detail::json_release_guard guard(j);
     j["ticket"] = id_;
     j["workflow"] = wf_->name();
     j["prev"] = prev;
@@ -61,7 +62,8 @@ inline result<chain_report> verify_history(std::string_view text) {
     detail::for_each_line(text, [&](std::size_t line_no, std::string_view line) {
       const std::string where = "line " + std::to_string(line_no);
       detail::check_json_text_limits(line, where);
-      nlohmann::json j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
+      nlohmann::json j = detail::parse_json_released(line, false);
+      detail::json_release_guard guard(j);
       if (j.is_discarded() || !j.is_object()) detail::fail(errc::tampered, where + ": not a JSON object");
       for (const char* k : {"ticket", "seq", "prev", "hash"}) {
         if (!j.contains(k)) detail::fail(errc::tampered, where + ": missing key '" + k + "'");

@@ -15,6 +15,7 @@
 
 #include "itsm/error.hpp"
 #include "itsm/limits.hpp"
+#include "itsm/detail/json_release.hpp"
 #include "itsm/detail/utf8.hpp"
 
 namespace itsm {
@@ -72,10 +73,19 @@ inline void check_json_text_limits(std::string_view text, const std::string& wha
 inline json parse_json_text(std::string_view text, const std::string& what) {
   check_json_text_limits(text, what);
   try {
-    return json::parse(text.begin(), text.end());
+    return parse_json_released(text, true);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
     fail(errc::parse_error, what + ": not valid JSON: " + e.what());
   }
+}
+
+/// `use(document)` on the JSON text parsed as parse_json_text does; the document is released
+/// before it goes, on a return or an exception (detail/json_release.hpp).
+template <class Use>
+auto with_json_text(std::string_view text, const std::string& what, Use&& use) -> decltype(use(std::declval<const json&>())) {
+  json doc = parse_json_text(text, what);
+  json_release_guard guard(doc);
+  return use(static_cast<const json&>(doc));
 }
 
 /// Fails with `limit_exceeded` when a list in the input holds more than the limit `name` allows.

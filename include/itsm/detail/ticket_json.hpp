@@ -14,25 +14,34 @@
 namespace itsm {
 inline namespace v1 {
 
+// The JSON built here is released when an allocation fails halfway (detail/json_release.hpp):
+// these are the answers the C ABI and the bindings produce, also while memory runs out.
+
 inline nlohmann::json to_json(const outcome& o) {
   nlohmann::json j = nlohmann::json::object();
-  j["code"] = to_string(o.code);
-  j["message"] = o.message;
-  if (!o.state.empty()) j["state"] = o.state;
-  if (!o.allowed.empty() || o.code == errc::not_allowed_from_state) j["allowed"] = o.allowed;
-  if (!o.missing.empty()) j["missing"] = o.missing;
-  if (o.approvals_needed > 0) {
-    j["approvals"] = o.approvals;
-    j["approvals_needed"] = o.approvals_needed;
+  try {
+    j["code"] = to_string(o.code);
+    j["message"] = o.message;
+    if (!o.state.empty()) j["state"] = o.state;
+    if (!o.allowed.empty() || o.code == errc::not_allowed_from_state) detail::json_set(j, "allowed", o.allowed);
+    if (!o.missing.empty()) detail::json_set(j, "missing", o.missing);
+    if (o.approvals_needed > 0) {
+      j["approvals"] = o.approvals;
+      j["approvals_needed"] = o.approvals_needed;
+    }
+    if (!o.guard.empty()) j["guard"] = o.guard;
+    if (!o.fired.empty()) j["fired"] = o.fired;
+    if (!o.action_errors.empty()) detail::json_set(j, "action_errors", o.action_errors);
+  } catch (...) {
+    detail::json_release(j);
+    throw;
   }
-  if (!o.guard.empty()) j["guard"] = o.guard;
-  if (!o.fired.empty()) j["fired"] = o.fired;
-  if (!o.action_errors.empty()) j["action_errors"] = o.action_errors;
   return j;
 }
 
 inline nlohmann::json ticket::record_to_json(const history_record& r) const {
   nlohmann::json j;
+  try {
   j["seq"] = r.seq;
   j["at"] = detail::format_utc(r.at);
   j["actor"] = r.actor;
@@ -47,9 +56,13 @@ inline nlohmann::json ticket::record_to_json(const history_record& r) const {
   }
   j["from"] = r.from == workflow::npos ? nlohmann::json() : nlohmann::json(wf_->state(r.from).id);
   j["to"] = wf_->state(r.to).id;
-  j["changes"] = r.changes.is_null() ? nlohmann::json::object() : r.changes;
+  detail::json_set(j, "changes", r.changes.is_null() ? nlohmann::json::object() : detail::json_copy(r.changes));
   j["priority"] = r.priority;
   if (!r.comment.empty()) j["comment"] = r.comment;
+  } catch (...) {
+    detail::json_release(j);
+    throw;
+  }
   return j;
 }
 
@@ -66,20 +79,32 @@ inline std::vector<ticket_event> ticket::sla_history() const {
 
 inline nlohmann::json ticket::snapshot() const {
   nlohmann::json j;
-  j["ticket"] = id_;
-  j["workflow"] = wf_->name();
-  j["workflow_version"] = wf_->version();
-  j["state"] = state();
-  j["priority"] = priority_;
-  j["fields"] = fields();
-  nlohmann::json approvals = nlohmann::json::array();
-  for (const auto& a : approvals_) {
-    approvals.push_back({{"actor", a.actor}, {"role", a.role}, {"at", detail::format_utc(a.at)}});
+  try {
+    j["ticket"] = id_;
+    j["workflow"] = wf_->name();
+    j["workflow_version"] = wf_->version();
+    j["state"] = state();
+    j["priority"] = priority_;
+    detail::json_set(j, "fields", detail::json_copy(fields()));
+    detail::json_set(j, "approvals", nlohmann::json::array());
+    auto* approvals = j["approvals"].get_ptr<nlohmann::json::array_t*>();
+    approvals->reserve(approvals_.size());  // the push_backs below then never reallocate
+    for (const auto& a : approvals_) {
+      nlohmann::json one = nlohmann::json::object();
+      detail::json_release_guard guard(one);
+      one["actor"] = a.actor;
+      one["role"] = a.role;
+      one["at"] = detail::format_utc(a.at);
+      approvals->push_back(std::move(one));
+    }
+    detail::json_set(j, "history", nlohmann::json::array());
+    auto* history = j["history"].get_ptr<nlohmann::json::array_t*>();
+    history->reserve(history_.size());
+    for (const auto& r : history_) history->push_back(record_to_json(r));
+  } catch (...) {
+    detail::json_release(j);
+    throw;
   }
-  j["approvals"] = std::move(approvals);
-  nlohmann::json history = nlohmann::json::array();
-  for (const auto& r : history_) history.push_back(record_to_json(r));
-  j["history"] = std::move(history);
   return j;
 }
 
@@ -98,6 +123,7 @@ inline history_record parse_record(const workflow& wf, const json& j, const std:
     if (!j.contains(k)) fail(errc::invalid_argument, field + ": missing key '" + k + "'");
   }
   history_record r;
+  json_release_guard changes_guard(r.changes);  // dismissed once r is complete
   r.seq = static_cast<std::uint64_t>(need_integer(j["seq"], field + ".seq", 1, INT64_MAX));
   r.at = parse_utc_field(j["at"], field + ".at");
   r.actor = need_string(j["actor"], field + ".actor");
@@ -105,7 +131,7 @@ inline history_record parse_record(const workflow& wf, const json& j, const std:
   if (j.contains("from") && !j["from"].is_null()) r.from = need_state(wf, j["from"], field + ".from");
   if (j.contains("changes")) {
     need_object(j["changes"], field + ".changes");
-    if (!j["changes"].empty()) r.changes = j["changes"];
+    if (!j["changes"].empty()) r.changes = json_copy(j["changes"]);
   }
   if (j.contains("priority")) r.priority = static_cast<std::uint8_t>(need_integer(j["priority"], field + ".priority", 0, 99));
   if (j.contains("comment")) r.comment = need_string(j["comment"], field + ".comment");
@@ -134,6 +160,7 @@ inline history_record parse_record(const workflow& wf, const json& j, const std:
                                        "' to '" + wf.state(r.to).id + "' in workflow '" + wf.name() + "'");
     }
   }
+  changes_guard.dismiss();
   return r;
 }
 }  // namespace detail
@@ -167,7 +194,7 @@ inline result<ticket> ticket::restore_parsed(workflow_ptr wf, const nlohmann::js
     detail::need_object(j["fields"], "snapshot.fields");
     outcome check;
     if (!detail::validate_fields(*wf, j["fields"], check)) detail::fail(check.code, "snapshot." + check.message);
-    if (!j["fields"].empty()) t.fields_ = j["fields"];
+    if (!j["fields"].empty()) t.fields_ = detail::json_copy(j["fields"]);
     const int computed = detail::compute_priority(*wf, t.fields_);
     if (j.contains("priority")) {
       const auto p = detail::need_integer(j["priority"], "snapshot.priority", 0, 99);
@@ -201,6 +228,7 @@ inline result<ticket> ticket::restore_parsed(workflow_ptr wf, const nlohmann::js
     for (std::size_t i = 0; i < h.size(); ++i) {
       const std::string f = "snapshot.history[" + std::to_string(i) + "]";
       auto r = detail::parse_record(*wf, h[i], f);
+      detail::json_release_guard r_guard(r.changes);  // moved into the history, or released
       if (r.seq != i + 1) detail::fail(errc::invalid_argument, f + ".seq: " + std::to_string(r.seq) + ", expected " + std::to_string(i + 1));
       if (i == 0 && r.kind != record_kind::create) detail::fail(errc::invalid_argument, f + ": the first record must be 'create'");
       if (i > 0 && r.kind == record_kind::create) detail::fail(errc::invalid_argument, f + ": only the first record may be 'create'");
@@ -215,12 +243,17 @@ inline result<ticket> ticket::restore_parsed(workflow_ptr wf, const nlohmann::js
     // and not the other is refused rather than restored into a ticket that contradicts itself.
     // Each record's priority is the one its fields give at that point.
     nlohmann::json folded = nlohmann::json::object();
+    detail::json_release_guard folded_guard(folded);
     for (std::size_t i = 0; i < t.history_.size(); ++i) {
       const auto& r = t.history_[i];
       if (r.changes.is_object()) {
         for (auto it = r.changes.begin(); it != r.changes.end(); ++it) {
-          if (it.value().is_null()) folded.erase(it.key());
-          else folded[it.key()] = it.value();
+          if (!it.value().is_null()) {
+            detail::json_set_copy(folded, it.key(), it.value());
+          } else if (auto found = folded.find(it.key()); found != folded.end()) {
+            detail::json_release(*found);
+            folded.erase(found);
+          }
         }
       }
       if (const int p = detail::compute_priority(*wf, folded); p != r.priority) {
@@ -257,10 +290,13 @@ inline result<ticket> ticket::restore_parsed(workflow_ptr wf, const nlohmann::js
 
 inline result<ticket> ticket::restore(workflow_ptr wf, std::string_view text) {
   nlohmann::json j;
+  detail::json_release_guard guard(j);
   try {
     j = detail::parse_json_text(text, "snapshot");
   } catch (const detail::failure& f) {
     return error{f.code, f.what()};
+  } catch (const std::bad_alloc&) {
+    return error{errc::out_of_memory, "out of memory"};
   }
   return restore_parsed(std::move(wf), j);
 }
@@ -278,9 +314,11 @@ inline result<ticket> ticket::replay(workflow_ptr wf, std::string id, const nloh
     std::optional<ticket> t;
     for (std::size_t i = 0; i < records->size(); ++i) {
       const std::string f = "history[" + std::to_string(i) + "]";
-      const auto r = detail::parse_record(*wf, (*records)[i], f);
+      auto r = detail::parse_record(*wf, (*records)[i], f);
+      detail::json_release_guard r_guard(r.changes);
       const actor who = actor::trusted(r.actor);
-      const nlohmann::json changes = r.changes.is_null() ? nlohmann::json::object() : r.changes;
+      nlohmann::json changes = r.changes.is_null() ? nlohmann::json::object() : detail::json_copy(r.changes);
+      detail::json_release_guard changes_guard(changes);
       if (i == 0) {
         if (r.kind != record_kind::create) detail::fail(errc::invalid_argument, f + ": the first record must be 'create'");
         auto created = create(wf, id, who, r.at, changes, r.comment);

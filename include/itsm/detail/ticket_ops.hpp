@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "itsm/detail/json_release.hpp"
 #include "itsm/detail/json_util.hpp"
 #include "itsm/detail/ticket_fields.hpp"
 
@@ -47,21 +48,61 @@ inline void ticket::refuse_not_allowed(outcome& out, const std::string& why) con
                 (out.allowed.empty() ? std::string("none") : detail::join(out.allowed)) + ")";
 }
 
+inline ticket::ticket(const ticket& other)
+    : wf_(other.wf_), id_(other.id_), state_(other.state_), priority_(other.priority_), approvals_(other.approvals_) {
+  try {
+    fields_ = detail::json_copy(other.fields_);
+    history_.reserve(other.history_.size());
+    for (const auto& r : other.history_) {
+      history_record c;
+      c.seq = r.seq;
+      c.at = r.at;
+      c.actor = r.actor;
+      c.kind = r.kind;
+      c.priority = r.priority;
+      c.transition = r.transition;
+      c.from = r.from;
+      c.to = r.to;
+      c.comment = r.comment;
+      c.changes = detail::json_copy(r.changes);  // last: nothing after it can fail
+      history_.push_back(std::move(c));          // within the reserved capacity
+    }
+  } catch (...) {
+    release_json();
+    throw;
+  }
+}
+
+inline void ticket::reserve_record() {
+  if (history_.size() == history_.capacity()) history_.reserve(history_.empty() ? 8 : 2 * history_.size());
+}
+
 inline void ticket::collect_changes(const nlohmann::json& incoming, nlohmann::json& changes,
                                     const nlohmann::json& skip) const {
   if (!incoming.is_object()) return;
   for (auto it = incoming.begin(); it != incoming.end(); ++it) {
     if (detail::find_field(skip, it.key())) continue;
     const auto* current = detail::find_field(fields_, it.key());
-    if (!(current ? *current == it.value() : it.value().is_null())) changes[it.key()] = it.value();
+    if (!(current ? *current == it.value() : it.value().is_null())) detail::json_set_copy(changes, it.key(), it.value());
   }
 }
 
 inline nlohmann::json ticket::fields_with(const nlohmann::json& changes) const {
-  nlohmann::json after = fields_.is_null() ? nlohmann::json::object() : fields_;
-  for (auto it = changes.begin(); it != changes.end(); ++it) {
-    if (it.value().is_null()) after.erase(it.key());
-    else after[it.key()] = it.value();
+  nlohmann::json after = fields_.is_null() ? nlohmann::json::object() : detail::json_copy(fields_);
+  try {
+    for (auto it = changes.begin(); it != changes.end(); ++it) {
+      if (it.value().is_null()) {
+        if (auto found = after.find(it.key()); found != after.end()) {
+          detail::json_release(*found);  // erasing frees it, which must not allocate
+          after.erase(found);
+        }
+      } else {
+        detail::json_set_copy(after, it.key(), it.value());
+      }
+    }
+  } catch (...) {
+    detail::json_release(after);
+    throw;
   }
   return after;
 }
@@ -121,9 +162,9 @@ bool ticket::refuse_if_actor_may_not(workflow::index t, const actor& who, Lookup
   return false;
 }
 
-inline void ticket::append_record(record_kind kind, const actor& who, sys_seconds at, workflow::index transition,
-                                  workflow::index from, workflow::index to, nlohmann::json changes,
-                                  std::string_view comment, std::uint8_t priority) {
+inline history_record ticket::make_record(record_kind kind, const actor& who, sys_seconds at, workflow::index transition,
+                                          workflow::index from, workflow::index to, nlohmann::json& changes,
+                                          std::string_view comment, std::uint8_t priority) const {
   history_record r;
   r.seq = history_.size() + 1;
   r.at = at;
@@ -133,9 +174,9 @@ inline void ticket::append_record(record_kind kind, const actor& who, sys_second
   r.transition = transition;
   r.from = from;
   r.to = to;
-  r.changes = std::move(changes);
   r.comment = std::string(comment);
-  history_.push_back(std::move(r));
+  r.changes = std::move(changes);  // last: nothing after it can fail
+  return r;
 }
 
 inline result<ticket> ticket::create(workflow_ptr wf, std::string id, const actor& who, sys_seconds at,
@@ -167,18 +208,32 @@ inline result<ticket> ticket::create(workflow_ptr wf, std::string id, const acto
                                              "' needs fields: " + detail::join(missing));
     }
     nlohmann::json initial;
+    detail::json_release_guard initial_guard(initial);
     if (fields.is_object()) {
       for (auto it = fields.begin(); it != fields.end(); ++it) {
-        if (!it.value().is_null()) initial[it.key()] = it.value();
+        if (!it.value().is_null()) detail::json_set_copy(initial, it.key(), it.value());
       }
     }
-    t.fields_ = initial;
+    t.fields_ = detail::json_copy(initial);
     t.priority_ = static_cast<std::uint8_t>(detail::compute_priority(*t.wf_, t.fields_));
-    t.append_record(record_kind::create, who, at, workflow::npos, workflow::npos, t.state_, std::move(initial),
-                    comment, t.priority_);
+    t.reserve_record();
+    t.history_.push_back(t.make_record(record_kind::create, who, at, workflow::npos, workflow::npos, t.state_, initial,
+                                       comment, t.priority_));
     return t;
   });
 }
+
+namespace detail {
+/// Notes an action's failure in `out` after a commit, where nothing may throw: when even the
+/// note cannot be allocated, an empty entry (its room was reserved) still says one failed.
+inline void note_action_error(outcome& out, const std::string& action, const char* what) noexcept {
+  try {
+    out.action_errors.push_back(action + ": " + utf8_or_replaced(what));
+  } catch (...) {
+    if (out.action_errors.size() < out.action_errors.capacity()) out.action_errors.emplace_back();
+  }
+}
+}  // namespace detail
 
 inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at, const nlohmann::json& fields,
                              std::string_view comment, const hooks* host, check_mode mode) {
@@ -227,10 +282,12 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
     }
   }
   nlohmann::json changes;
+  detail::json_release_guard changes_guard(changes);
   collect_changes(fields, changes, tr.set);  // the transition's own values win
   collect_changes(tr.set, changes);
   const bool fields_change = !changes.is_null();
   nlohmann::json new_fields = fields_change ? fields_with(changes) : nlohmann::json();
+  detail::json_release_guard new_fields_guard(new_fields);  // after the commit it holds the old fields
   if (fields_change && !detail::fields_within_limit(new_fields, out)) return out;
   if (mode == check_mode::full && !tr.guards.empty()) {
     const nlohmann::json& after = fields_change ? new_fields : this->fields();
@@ -245,6 +302,8 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
       std::optional<std::string> refusal;
       try {
         refusal = (*fn)(guard_context{*this, tr, who, at, after});
+      } catch (const std::bad_alloc&) {
+        throw;  // out of memory is no refusal: nothing has changed, and the caller hears so
       } catch (const std::exception& e) {
         refusal = std::string("threw: ") + e.what();
       } catch (...) {
@@ -258,24 +317,31 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
       }
     }
   }
-  // Commit: the only step that can throw (the append) comes first.
+  // Everything that can fail comes before the commit: the record is built and its room in the
+  // history reserved; the commit itself only moves and swaps.
   const std::uint8_t new_priority =
       fields_change ? static_cast<std::uint8_t>(detail::compute_priority(*wf_, new_fields)) : priority_;
-  append_record(record_kind::transition, who, at, t, state_, to, std::move(changes), comment, new_priority);
+  history_record record = make_record(record_kind::transition, who, at, t, state_, to, changes, comment, new_priority);
+  detail::json_release_guard record_guard(record.changes);
+  reserve_record();
+  const bool run_actions = mode == check_mode::full && host != nullptr && !tr.actions.empty();
+  if (run_actions) out.action_errors.reserve(tr.actions.size());
+  // Commit (nothing below throws).
+  history_.push_back(std::move(record));
   if (fields_change) fields_.swap(new_fields);
   priority_ = new_priority;
   if (state_ != to) approvals_.clear();
   state_ = to;
-  if (mode == check_mode::full && host != nullptr) {
+  if (run_actions) {
     for (const auto& a : tr.actions) {
       const action_fn* fn = host->find_action(a);
       if (fn == nullptr || !*fn) continue;
       try {
         (*fn)(*this, history_.back());
       } catch (const std::exception& e) {
-        out.action_errors.push_back(a + ": " + detail::utf8_or_replaced(e.what()));
+        detail::note_action_error(out, a, e.what());
       } catch (...) {
-        out.action_errors.push_back(a + ": unknown exception");
+        detail::note_action_error(out, a, "unknown exception");
       }
     }
   }
@@ -377,13 +443,14 @@ inline outcome ticket::add_approval(workflow::index t, const actor& who, sys_sec
       return out;
     }
   }
-  append_record(record_kind::approve, who, at, t, state_, state_, nlohmann::json(), comment, priority_);
-  try {
-    approvals_.push_back(approval{who.name, rule.role, at});
-  } catch (...) {
-    history_.pop_back();
-    throw;
-  }
+  nlohmann::json no_changes;
+  history_record record = make_record(record_kind::approve, who, at, t, state_, state_, no_changes, comment, priority_);
+  approval given{who.name, rule.role, at};
+  reserve_record();
+  approvals_.reserve(approvals_.size() + 1);
+  // Commit (nothing below throws).
+  history_.push_back(std::move(record));
+  approvals_.push_back(std::move(given));
   return out;
 }
 
@@ -398,22 +465,36 @@ inline outcome ticket::approve(const actor& who, sys_seconds at, std::string_vie
     }
     out = add_approval(chosen, who, at, comment, true);
     if (!out.ok()) return out;
+    // The approval is committed. Until the transition it completes commits too, running out of
+    // memory takes the approval back (pop_back frees without allocating), so the whole call
+    // changes nothing; afterwards the answer's words may be lost, never the change.
     const auto& tr = wf_->transition(chosen);
-    const int valid =
-        count_approvals(*tr.approvals, [this](const std::string& f) { return detail::find_field(fields_, f); });
-    out.approvals = valid;
-    out.approvals_needed = tr.approvals->min;
-    out.message = "approved '" + tr.id + "' (" + std::to_string(valid) + " of " + std::to_string(tr.approvals->min) + ")";
-    if (tr.approvals->automatic && valid >= tr.approvals->min) {
-      actor system = who;
-      system.check_roles = false;  // the approver need not hold the transition's roles
-      outcome fired = apply(chosen, system, at, detail::empty_json_object(), {}, host, check_mode::full);
-      if (fired.ok()) {
-        out.fired = tr.id;
-        out.action_errors = std::move(fired.action_errors);
-        out.message += "; fired '" + tr.id + "' into '" + state() + "'";
-      } else {
-        out.message += "; '" + tr.id + "' did not fire yet: " + fired.message;
+    bool fired_it = false;
+    try {
+      const int valid =
+          count_approvals(*tr.approvals, [this](const std::string& f) { return detail::find_field(fields_, f); });
+      out.approvals = valid;
+      out.approvals_needed = tr.approvals->min;
+      out.message = "approved '" + tr.id + "' (" + std::to_string(valid) + " of " + std::to_string(tr.approvals->min) + ")";
+      if (tr.approvals->automatic && valid >= tr.approvals->min) {
+        actor system = who;
+        system.check_roles = false;  // the approver need not hold the transition's roles
+        outcome fired = apply(chosen, system, at, detail::empty_json_object(), {}, host, check_mode::full);
+        if (fired.ok()) {
+          fired_it = true;
+          out.action_errors = std::move(fired.action_errors);
+          out.fired = tr.id;
+          out.message += "; fired '" + tr.id + "' into '" + state() + "'";
+        } else {
+          out.message += "; '" + tr.id + "' did not fire yet: " + fired.message;
+        }
+      }
+    } catch (const std::bad_alloc&) {
+      if (!fired_it) {
+        detail::json_release(history_.back().changes);
+        history_.pop_back();
+        approvals_.pop_back();
+        throw;
       }
     }
     return out;
@@ -447,12 +528,14 @@ inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::
   if (refuse_if_cannot_append(who, comment, out)) return out;
   if (!detail::validate_fields(*wf_, fields, out)) return out;
   nlohmann::json changes;
+  detail::json_release_guard changes_guard(changes);
   collect_changes(fields, changes);
   if (changes.is_null()) {
     out.message = "nothing changed";
     return out;
   }
   nlohmann::json new_fields = fields_with(changes);
+  detail::json_release_guard new_fields_guard(new_fields);  // after the commit it holds the old fields
   if (!detail::fields_within_limit(new_fields, out)) return out;
   for (const auto& f : wf_->state(state_).required_fields) {
     if (!detail::is_present(detail::find_field(new_fields, f))) out.missing.push_back(f);
@@ -463,7 +546,11 @@ inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::
     return out;
   }
   const auto new_priority = static_cast<std::uint8_t>(detail::compute_priority(*wf_, new_fields));
-  append_record(record_kind::update, who, at, workflow::npos, state_, state_, std::move(changes), comment, new_priority);
+  history_record record = make_record(record_kind::update, who, at, workflow::npos, state_, state_, changes, comment, new_priority);
+  detail::json_release_guard record_guard(record.changes);
+  reserve_record();
+  // Commit (nothing below throws).
+  history_.push_back(std::move(record));
   fields_.swap(new_fields);
   priority_ = new_priority;
   return out;

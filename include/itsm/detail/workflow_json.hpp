@@ -236,7 +236,7 @@ inline result<workflow_definition> workflow::parse(const nlohmann::json& j) {
 
 inline result<workflow_definition> workflow::parse(std::string_view text) {
   return detail::capture<workflow_definition>(
-      [&] { return detail::parse_workflow(detail::parse_json_text(text, "workflow")); });
+      [&] { return detail::with_json_text(text, "workflow", [](const nlohmann::json& doc) { return detail::parse_workflow(doc); }); });
 }
 
 }  // namespace v1

@@ -21,13 +21,18 @@ namespace detail {
 
 /// Empties `j`'s nested arrays and objects, children first, without allocating; scalars and
 /// strings are left as they are (freeing them never allocates).
+/// A container whose allocation failed is left typed but without storage (operator[] on a null
+/// value sets the type before it allocates the map); nlohmann's destroy() accepts that, and so
+/// does this.
 inline void json_release(nlohmann::json& j) noexcept {
   if (j.is_array()) {
     auto* a = j.get_ptr<nlohmann::json::array_t*>();
+    if (a == nullptr) return;
     for (auto& e : *a) json_release(e);
     a->clear();
   } else if (j.is_object()) {
     auto* o = j.get_ptr<nlohmann::json::object_t*>();
+    if (o == nullptr) return;
     for (auto& kv : *o) json_release(kv.second);
     o->clear();
   }
@@ -86,6 +91,7 @@ inline nlohmann::json json_copy(const nlohmann::json& src) {
 inline void json_set_copy(nlohmann::json& dst, const std::string& key, const nlohmann::json& value) {
   nlohmann::json copy = json_copy(value);
   json_release_guard guard(copy);  // after the swap it holds dst's old value
+  if (dst.is_null()) dst = nlohmann::json::object();  // made whole, then swapped in
   dst[key].swap(copy);
 }
 
@@ -93,6 +99,7 @@ inline void json_set_copy(nlohmann::json& dst, const std::string& key, const nlo
 /// it was.
 inline void json_set(nlohmann::json& dst, const std::string& key, nlohmann::json value) {
   json_release_guard guard(value);  // after the swap it holds dst's old value
+  if (dst.is_null()) dst = nlohmann::json::object();  // made whole, then swapped in
   dst[key].swap(value);
 }
 

@@ -382,18 +382,32 @@ inline result<sla_status> evaluate(const sla_definition& def, gsl::span<const ti
 /// "deadline"?, "breached_at"?, "warnings": [{"percent", "at"}], "cycle"}`; durations in
 /// seconds, instants as RFC 3339 UTC.
 inline nlohmann::json to_json(const sla_status& s) {
-  nlohmann::json j;
-  j["status"] = to_string(s.status);
-  j["priority"] = s.priority;
-  j["target"] = s.target.count();
-  j["elapsed"] = s.elapsed.count();
-  j["remaining"] = s.remaining.count();
-  j["percent"] = s.percent;
-  if (s.deadline) j["deadline"] = detail::format_utc(*s.deadline);
-  if (s.breached_at) j["breached_at"] = detail::format_utc(*s.breached_at);
-  j["warnings"] = nlohmann::json::array();
-  for (const auto& w : s.warnings) j["warnings"].push_back({{"percent", w.percent}, {"at", detail::format_utc(w.at)}});
-  j["cycle"] = s.cycle;
+  // Built so that a failed allocation frees nothing that allocates (detail/json_release.hpp).
+  nlohmann::json j = nlohmann::json::object();
+  try {
+    j["status"] = to_string(s.status);
+    j["priority"] = s.priority;
+    j["target"] = s.target.count();
+    j["elapsed"] = s.elapsed.count();
+    j["remaining"] = s.remaining.count();
+    j["percent"] = s.percent;
+    if (s.deadline) j["deadline"] = detail::format_utc(*s.deadline);
+    if (s.breached_at) j["breached_at"] = detail::format_utc(*s.breached_at);
+    detail::json_set(j, "warnings", nlohmann::json::array());
+    auto* warnings = j["warnings"].get_ptr<nlohmann::json::array_t*>();
+    warnings->reserve(s.warnings.size());  // the push_backs below then never reallocate
+    for (const auto& w : s.warnings) {
+      nlohmann::json one = nlohmann::json::object();
+      detail::json_release_guard guard(one);
+      one["percent"] = w.percent;
+      one["at"] = detail::format_utc(w.at);
+      warnings->push_back(std::move(one));
+    }
+    j["cycle"] = s.cycle;
+  } catch (...) {
+    detail::json_release(j);
+    throw;
+  }
   return j;
 }
 

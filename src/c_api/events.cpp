@@ -127,12 +127,22 @@ int itsm_event_store_apply(itsm_event_store* store, const char* line, size_t len
     if (outcome) *outcome = nullptr;
     if (!line) return set_error(ITSM_ENULL, "line: NULL");
     const itsm::event_outcome e = store->value.apply(std::string_view(line, len), line_no);
-    const std::string answer = dump_of([&] { return itsm::to_json(e); });
-    if (outcome) {
-      if (const int code = give_text(answer, outcome); code != ITSM_OK) return code;
+    // The store has changed (the line applied, or its refusal is recorded): from here on, running
+    // out of memory loses words of the answer, never the code (set_answer_lost).
+    const int code = static_cast<int>(e.result.code);
+    try {
+      const std::string answer = dump_of([&] { return itsm::to_json(e); });
+      if (outcome) {
+        char* text = static_cast<char*>(std::malloc(answer.size() + 1));
+        if (!text) return set_answer_lost(code);
+        std::memcpy(text, answer.c_str(), answer.size() + 1);
+        *outcome = text;
+      }
+      if (e.ok()) return set_ok();
+      return record_kept(code, e.result.message, answer);
+    } catch (...) {
+      return set_answer_lost(code);
     }
-    if (e.ok()) return set_ok();
-    return record(static_cast<int>(e.result.code), e.result.message, answer);
   });
 }
 

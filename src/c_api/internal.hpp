@@ -153,6 +153,32 @@ inline constexpr const char* detail_lost = "{\"detail_lost\":\"out of memory\"}"
   return code;
 }
 
+/// For a call whose effect stands (a ticket change committed, an event line's refusal recorded)
+/// while its answer cannot be recorded for lack of memory: its code, with static words and the
+/// detail `detail_lost`. Never ITSM_ENOMEM, which says that nothing changed.
+inline int set_answer_lost(int code) noexcept {
+  auto& s = slot();
+  s.view.code = code;
+  s.view.message = code == ITSM_OK ? "" : "(the message could not be recorded: out of memory)";
+  s.view.detail = detail_lost;
+  return code;
+}
+
+/// record() for a call whose effect stands: a failure to record gives set_answer_lost.
+inline int record_kept(int code, std::string_view message, std::string_view detail) noexcept {
+  auto& s = slot();
+  try {
+    s.message.assign(message.data(), message.size());
+    s.detail.assign(detail.data(), detail.size());
+    s.view.message = s.message.c_str();
+    s.view.detail = s.detail.c_str();
+  } catch (...) {
+    return set_answer_lost(code);
+  }
+  s.view.code = code;
+  return code;
+}
+
 inline int set_error(int code, std::string_view message) noexcept { return record(code, message, "{}"); }
 
 inline int set_ok(thread_state& s = slot()) noexcept {

@@ -42,19 +42,11 @@ std::string outcome_detail(const itsm::outcome& o) {
       return set_enomem();
     }
   }
-  thread_state& s = slot();
   try {
-    const std::string detail = outcome_detail(o);
-    s.message.clear();
-    s.detail = detail;
-    s.view.message = s.message.c_str();
-    s.view.detail = s.detail.c_str();
+    return record_kept(ITSM_OK, std::string_view(), outcome_detail(o));
   } catch (...) {
-    s.view.message = "";
-    s.view.detail = detail_lost;
+    return set_answer_lost(ITSM_OK);
   }
-  s.view.code = ITSM_OK;
-  return ITSM_OK;
 }
 
 inline int from_outcome(const itsm::outcome& o, thread_state& ts) {

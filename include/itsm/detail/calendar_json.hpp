@@ -193,23 +193,35 @@ inline json calendar_to_json(const calendar_spec& spec) {
     }
     return std::string(buf);
   };
+  // Every value is built in a place that is released when an allocation fails, and moved (never
+  // copied) into its parent (detail/json_release.hpp).
   auto intervals = [&](const std::vector<day_interval>& ivs) {
     json a = json::array();
+    json_release_guard guard(a);
+    a.get_ptr<json::array_t*>()->reserve(ivs.size());  // the push_backs below never reallocate
     for (const auto& iv : ivs) {
       const std::int32_t close =
           iv.close > 86400 ? iv.close - static_cast<std::int32_t>(seconds_per_day) : iv.close;
-      a.push_back({time_text(iv.open), time_text(close)});
+      json pair = json::array();
+      json_release_guard pair_guard(pair);
+      pair.push_back(time_text(iv.open));
+      pair.push_back(time_text(close));
+      a.push_back(std::move(pair));
     }
+    guard.dismiss();
     return a;
   };
   json j = json::object();
+  json_release_guard j_guard(j);
   j["timezone"] = spec.tz.name();
-  json week = json::object();
-  for (int d = 0; d < 7; ++d) week[weekday_keys[d]] = intervals(spec.week[std::size_t(d)]);
-  j["week"] = week;
-  json hs = json::array();
+  json_set(j, "week", json::object());
+  for (int d = 0; d < 7; ++d) json_set(j["week"], weekday_keys[d], intervals(spec.week[std::size_t(d)]));
+  json_set(j, "holidays", json::array());
+  json& hs = j["holidays"];
+  hs.get_ptr<json::array_t*>()->reserve(spec.holidays.size());
   for (const auto& r : spec.holidays) {
     json h = json::object();
+    json_release_guard h_guard(h);
     switch (r.kind) {
       case holiday_rule::fixed_date: h["date"] = format_date(r.day); break;
       case holiday_rule::yearly: {
@@ -231,12 +243,11 @@ inline json calendar_to_json(const calendar_spec& spec) {
     }
     if (r.observed) h["observed"] = true;
     if (!r.name.empty()) h["name"] = r.name;
-    hs.push_back(h);
+    hs.push_back(std::move(h));
   }
-  j["holidays"] = hs;
-  json os = json::object();
-  for (const auto& o : spec.overrides) os[format_date(o.first)] = intervals(o.second);
-  j["overrides"] = os;
+  json_set(j, "overrides", json::object());
+  for (const auto& o : spec.overrides) json_set(j["overrides"], format_date(o.first), intervals(o.second));
+  j_guard.dismiss();
   return j;
 }
 

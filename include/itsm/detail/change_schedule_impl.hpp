@@ -235,6 +235,8 @@ inline void change_schedule::install(hooks& host) const {
   change_schedule schedule = *this;
   host.guard("change_schedule_clear", [schedule](const guard_context& g) -> std::optional<std::string> {
     auto plan = plan_of(g.subject.id(), g.subject.definition().name(), g.fields_after);
+    // Out of memory is no verdict on the window: it goes up as such (the fire answers it).
+    if (!plan && plan.error_value().code == errc::out_of_memory) throw std::bad_alloc();
     if (!plan) return plan.error_value().message;
     const auto conflicts = schedule.check(plan.value());
     const bool refuse_overlaps = schedule.overlaps() == overlap_policy::refuse;
@@ -248,7 +250,9 @@ inline void change_schedule::install(hooks& host) const {
     return why;
   });
   host.action("change_schedule_book", [schedule](const ticket& t, const history_record&) mutable {
-    if (auto plan = plan_of(t); plan) schedule.book(std::move(plan).value());
+    auto plan = plan_of(t);
+    if (!plan && plan.error_value().code == errc::out_of_memory) throw std::bad_alloc();  // an action error, not a silent skip
+    if (plan) schedule.book(std::move(plan).value());
   });
   host.action("change_schedule_release", [schedule](const ticket& t, const history_record&) mutable {
     schedule.release(t.id());

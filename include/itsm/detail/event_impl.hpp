@@ -222,24 +222,41 @@ inline event_outcome event_store::apply(std::string_view text, std::size_t line)
       return detail::line_refusal("", line, errc::parse_error,
                                   "event: not UTF-8 (byte " + std::to_string(bad + 1) + " of the line)");
     }
-    const auto ev = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    auto ev = detail::parse_json_released(text, false);
+    detail::json_release_guard ev_guard(ev);
     if (ev.is_discarded()) return detail::line_refusal("", line, errc::parse_error, "event: not a JSON object");
     create_line = ev.is_object() && ev.contains("create");
     return detail::apply_event(state_->workflows, state_->tickets, state_->host, ev, line);
   }();
-  ++state_->counts.events;
+  // Running out of memory is no refusal of the line: the ticket call changed nothing, and the
+  // store records nothing either.
+  if (e.result.code == errc::out_of_memory) throw std::bad_alloc();
   auto& q = state_->quality;
-  ++q.read;
   if (e.ok()) {
+    ++state_->counts.events;
+    ++q.read;
     ++state_->counts.applied;
     ++q.applied;
-  } else {
-    ++state_->counts.refused;
-    ++q.refused;
-    ++q.refused_by_code[to_string(e.result.code)];
-    if (create_line && !e.ticket.empty() && !state_->tickets.count(e.ticket)) state_->refused_creates.insert(e.ticket);
-    state_->refusals.push_back(e);
+    return e;
   }
+  // A refusal is recorded whole or not at all: what allocates comes first, undone if a later step
+  // fails, and the counts change last.
+  event_outcome kept = e;
+  auto& refusals = state_->refusals;
+  if (refusals.size() == refusals.capacity()) refusals.reserve(refusals.empty() ? 16 : 2 * refusals.size());
+  const auto [by_code, new_code] = q.refused_by_code.try_emplace(to_string(e.result.code), 0);
+  try {
+    if (create_line && !e.ticket.empty() && !state_->tickets.count(e.ticket)) state_->refused_creates.insert(e.ticket);
+  } catch (...) {
+    if (new_code) q.refused_by_code.erase(by_code);
+    throw;
+  }
+  ++by_code->second;
+  ++state_->counts.events;
+  ++q.read;
+  ++state_->counts.refused;
+  ++q.refused;
+  refusals.push_back(std::move(kept));
   return e;
 }
 

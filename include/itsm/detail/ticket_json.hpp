@@ -40,7 +40,7 @@ inline nlohmann::json to_json(const outcome& o) {
 }
 
 inline nlohmann::json ticket::record_to_json(const history_record& r) const {
-  nlohmann::json j;
+  nlohmann::json j = nlohmann::json::object();  // never grown from null by operator[], which can fail halfway
   try {
   j["seq"] = r.seq;
   j["at"] = detail::format_utc(r.at);
@@ -78,7 +78,7 @@ inline std::vector<ticket_event> ticket::sla_history() const {
 }
 
 inline nlohmann::json ticket::snapshot() const {
-  nlohmann::json j;
+  nlohmann::json j = nlohmann::json::object();
   try {
     j["ticket"] = id_;
     j["workflow"] = wf_->name();

@@ -172,56 +172,78 @@ inline workflow_definition parse_workflow(const json& j) {
 }
 
 inline json workflow_to_json(const workflow_definition& d) {
+  // Every value is built in a place that is released when an allocation fails, and moved (never
+  // copied) into its parent (detail/json_release.hpp).
   json j = json::object();
+  json_release_guard j_guard(j);
   j["name"] = d.name;
   j["version"] = d.version;
   if (!d.title.empty()) j["title"] = d.title;
   if (!d.description.empty()) j["description"] = d.description;
-  if (d.roles) j["roles"] = *d.roles;
+  if (d.roles) json_set(j, "roles", *d.roles);
   if (d.fields) {
-    json f = json::array();
+    json_set(j, "fields", json::array());
+    auto* f = j["fields"].get_ptr<json::array_t*>();
+    f->reserve(d.fields->size());  // the push_backs below never reallocate
     for (const auto& fd : *d.fields) {
-      if (fd.values.empty()) f.push_back(fd.id);
-      else f.push_back({{"id", fd.id}, {"values", fd.values}});
+      if (fd.values.empty()) {
+        f->push_back(fd.id);
+      } else {
+        json one = json::object();
+        json_release_guard guard(one);
+        one["id"] = fd.id;
+        json_set(one, "values", fd.values);
+        f->push_back(std::move(one));
+      }
     }
-    j["fields"] = std::move(f);
   }
-  if (d.guards) j["guards"] = *d.guards;
-  if (d.actions) j["actions"] = *d.actions;
-  if (!d.priority_matrix.empty()) j["priority_matrix"] = d.priority_matrix;
-  json states = json::array();
+  if (d.guards) json_set(j, "guards", *d.guards);
+  if (d.actions) json_set(j, "actions", *d.actions);
+  if (!d.priority_matrix.empty()) json_set(j, "priority_matrix", d.priority_matrix);
+  json_set(j, "states", json::array());
+  auto* states = j["states"].get_ptr<json::array_t*>();
+  states->reserve(d.states.size());
   for (const auto& s : d.states) {
-    json o = {{"id", s.id}, {"category", to_string(s.category)}};
+    json o = json::object();
+    json_release_guard guard(o);
+    o["id"] = s.id;
+    o["category"] = to_string(s.category);
     if (!s.name.empty()) o["name"] = s.name;
     if (s.initial) o["initial"] = true;
     if (s.terminal) o["terminal"] = true;
-    if (!s.required_fields.empty()) o["requires"] = s.required_fields;
-    states.push_back(std::move(o));
+    if (!s.required_fields.empty()) json_set(o, "requires", s.required_fields);
+    states->push_back(std::move(o));
   }
-  j["states"] = std::move(states);
-  json transitions = json::array();
+  json_set(j, "transitions", json::array());
+  auto* transitions = j["transitions"].get_ptr<json::array_t*>();
+  transitions->reserve(d.transitions.size());
   for (const auto& t : d.transitions) {
-    json o = {{"id", t.id}, {"to", t.to}};
+    json o = json::object();
+    json_release_guard guard(o);
+    o["id"] = t.id;
+    o["to"] = t.to;
     if (t.from_any) o["from"] = "*";
-    else o["from"] = t.from;
+    else json_set(o, "from", t.from);
     if (!t.name.empty()) o["name"] = t.name;
     if (t.kind != transition_kind::normal) o["kind"] = to_string(t.kind);
-    if (!t.roles.empty()) o["roles"] = t.roles;
-    if (!t.required_fields.empty()) o["requires"] = t.required_fields;
+    if (!t.roles.empty()) json_set(o, "roles", t.roles);
+    if (!t.required_fields.empty()) json_set(o, "requires", t.required_fields);
     if (t.approvals) {
-      json a = {{"role", t.approvals->role}, {"min", t.approvals->min}};
-      if (!t.approvals->exclude.empty()) a["exclude"] = t.approvals->exclude;
+      json_set(o, "approvals", json::object());
+      json& a = o["approvals"];
+      a["role"] = t.approvals->role;
+      a["min"] = t.approvals->min;
+      if (!t.approvals->exclude.empty()) json_set(a, "exclude", t.approvals->exclude);
       if (!t.approvals->automatic) a["auto"] = false;
-      o["approvals"] = std::move(a);
     }
-    if (!t.guards.empty()) o["guards"] = t.guards;
-    if (!t.actions.empty()) o["actions"] = t.actions;
-    if (!t.set.empty()) o["set"] = t.set;
-    if (!t.distinct_fields.empty()) o["distinct"] = t.distinct_fields;
-    transitions.push_back(std::move(o));
+    if (!t.guards.empty()) json_set(o, "guards", t.guards);
+    if (!t.actions.empty()) json_set(o, "actions", t.actions);
+    if (!t.set.empty()) json_set(o, "set", json_copy(t.set));
+    if (!t.distinct_fields.empty()) json_set(o, "distinct", t.distinct_fields);
+    transitions->push_back(std::move(o));
   }
-  j["transitions"] = std::move(transitions);
-  if (!d.meta.empty()) j["meta"] = d.meta;
+  if (!d.meta.empty()) json_set(j, "meta", json_copy(d.meta));
+  j_guard.dismiss();
   return j;
 }
 

@@ -158,6 +158,7 @@ int itsm_event_store_read(itsm_event_store* store, const char* log, size_t len, 
     if (options_json) {
       auto parsed = itsm::parse_json(options_json, "options");
       if (!parsed) return from_error(parsed.error_value());
+      itsm::detail::json_release_guard parsed_guard(*parsed);
       auto o = itsm::read_options::from_json(*parsed);
       if (!o) return from_error(o.error_value());
       options = std::move(*o);

@@ -178,10 +178,15 @@ inline event_outcome apply_event(const std::unordered_map<std::string, workflow_
 
 inline nlohmann::json to_json(const event_outcome& e) {
   nlohmann::json j = to_json(e.result);
-  j["ticket"] = e.ticket.empty() ? nlohmann::json() : nlohmann::json(e.ticket);
-  j["line"] = e.line;
-  if (!e.workflow.empty()) j["workflow"] = e.workflow;
-  if (!e.event.empty()) j["event"] = e.event;
+  try {
+    j["ticket"] = e.ticket.empty() ? nlohmann::json() : nlohmann::json(e.ticket);
+    j["line"] = e.line;
+    if (!e.workflow.empty()) j["workflow"] = e.workflow;
+    if (!e.event.empty()) j["event"] = e.event;
+  } catch (...) {
+    detail::json_release(j);  // freeing a half-built value must not allocate (detail/json_release.hpp)
+    throw;
+  }
   return j;
 }
 

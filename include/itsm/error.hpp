@@ -133,6 +133,14 @@ class bad_result_access : public std::logic_error {
 };
 
 /// Either a `T` or an `error`, in the spirit of C++23 `std::expected`.
+///
+/// The C++ API's error contract: errors a caller can expect (bad input, a refused transition, a
+/// limit) are values, a `result<T>` holding an `error` or an `outcome` with its code; nothing is
+/// thrown for them. Running out of memory may surface either way: as `errc::out_of_memory` in a
+/// result or outcome, or as `std::bad_alloc` thrown from the call. Either way the objects the call
+/// was given stay valid and unchanged (a ticket operation builds its new state, record and fields
+/// before a commit that cannot throw), and destroying or copying library objects never ends the
+/// process for lack of memory. The C ABI answers both as `ITSM_ENOMEM` (docs/reliability.md).
 template <class T>
 class [[nodiscard]] result {
  public:

@@ -12,6 +12,8 @@
 // file: the paired benchmarks hold the C call within 10 % of the C++ call. Only the cold paths
 // (recording an error, the exception handlers) are out of line.
 
+#include <pthread.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -108,9 +110,37 @@ struct thread_state {
   const itsm_ticket* running_ticket = nullptr;
 };
 
+/// Runs a thread's thread_state destructor at its exit. Made once (a guarded static, which
+/// allocates nothing); deleted when the library is unloaded, so that no destructor is called into
+/// unmapped code afterwards.
+struct thread_state_key {
+  pthread_key_t key{};
+  bool made = false;
+  thread_state_key() noexcept
+      : made(pthread_key_create(&key, [](void* p) { static_cast<thread_state*>(p)->~thread_state(); }) == 0) {}
+  ~thread_state_key() {
+    if (made) pthread_key_delete(key);
+  }
+  thread_state_key(const thread_state_key&) = delete;
+  thread_state_key& operator=(const thread_state_key&) = delete;
+};
+
+/// The thread's state, made on its first use without allocating: a thread_local with a
+/// destructor would register it through __cxa_thread_atexit, which allocates, and glibc ends the
+/// process when that fails ("failed to register TLS destructor"), so a thread whose first itsm
+/// call meets an allocation failure would die. The storage here is trivial TLS, and the
+/// destructor runs from a pthread key (pthread_setspecific allocates nothing for the first 32
+/// keys of a process; should it fail, that thread's message buffers are not freed at its exit).
 inline thread_state& slot_storage() {
-  thread_local thread_state s;
-  return s;
+  alignas(thread_state) thread_local unsigned char storage[sizeof(thread_state)];
+  thread_local bool made = false;
+  if (!made) {
+    thread_state* s = new (storage) thread_state;  // its members start empty: nothing allocates
+    made = true;
+    static const thread_state_key key;
+    if (key.made) pthread_setspecific(key.key, s);
+  }
+  return *std::launder(reinterpret_cast<thread_state*>(storage));
 }
 
 /// The calling thread's state. A thread_local with a constructor is reached through a guard

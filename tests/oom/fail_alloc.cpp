@@ -16,6 +16,13 @@
 #ifndef OOM_UNDER_ASAN
 #  define OOM_UNDER_ASAN 0
 #endif
+// Built with OOM_NEW_ONLY (the preloaded library of the Python test), only operator new fails:
+// the interpreter's own malloc stays out of it.
+#if OOM_UNDER_ASAN || defined(OOM_NEW_ONLY)
+#  define OOM_REPLACE_MALLOC 0
+#else
+#  define OOM_REPLACE_MALLOC 1
+#endif
 
 #if !OOM_UNDER_ASAN
 // glibc's allocator under its internal names: the replacements below forward to them.
@@ -93,9 +100,15 @@ bool disarm() noexcept {
   return injected;
 }
 
-bool covers_malloc() noexcept { return !OOM_UNDER_ASAN; }
+bool covers_malloc() noexcept { return OOM_REPLACE_MALLOC != 0; }
 
 }  // namespace oom
+
+// The same controls for ctypes (the Python test loads this file as a preloaded library).
+extern "C" __attribute__((visibility("default"))) void itsm_test_oom_arm(std::size_t n, int persistent) {
+  oom::arm(n, persistent ? oom::mode::persistent : oom::mode::once);
+}
+extern "C" __attribute__((visibility("default"))) int itsm_test_oom_disarm(void) { return oom::disarm() ? 1 : 0; }
 
 void* operator new(std::size_t n) { return checked_new(n); }
 void* operator new[](std::size_t n) { return checked_new(n); }
@@ -120,7 +133,7 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::f
 void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
-#if !OOM_UNDER_ASAN
+#if OOM_REPLACE_MALLOC
 // malloc for the library's C allocations (returned texts) and libstdc++'s own; free stays glibc's,
 // which releases what __libc_malloc gave.
 extern "C" void* malloc(std::size_t n) { return should_fail() ? nullptr : __libc_malloc(n); }

@@ -25,6 +25,7 @@
 #include <functional>
 #include <iterator>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -524,6 +525,33 @@ void run(world& w, const probe& p, oom::mode m, std::size_t stride, std::size_t 
   }
 }
 
+/// A thread's first itsm call, with every allocation failing from the start: the thread's error
+/// state must come into being without allocating (its first use registers no destructor that
+/// allocates), and the call answers ITSM_ENOMEM or succeeds.
+void first_call_on_a_new_thread(world& w, totals& t) {
+  for (const oom::mode m : {oom::mode::once, oom::mode::persistent}) {
+    std::snprintf(where, sizeof where, "first call on a new thread, %s", m == oom::mode::once ? "once" : "persistent");
+    int code = 1;
+    bool static_enomem = false, injected = false;
+    std::thread th([&] {
+      itsm_sla_result r{};
+      itsm_ticket* copy = nullptr;
+      oom::arm(0, m);
+      code = itsm_ticket_clone(&copy, w.inc);
+      const itsm_error* e = itsm_error_last();
+      static_enomem = e->code == ITSM_ENOMEM && std::strcmp(e->message, "out of memory") == 0;
+      injected = oom::disarm();
+      (void)r;
+      itsm_ticket_free(copy);
+    });
+    th.join();
+    ++t.points;
+    if (!injected) fail(std::string(where) + ": no allocation failed");
+    else if (code == ITSM_ENOMEM && static_enomem) ++t.enomem;
+    else if (code != ITSM_OK) fail(std::string(where) + ": answered " + std::to_string(code));
+  }
+}
+
 std::size_t env_size(const char* name, std::size_t fallback) {
   const char* v = std::getenv(name);
   if (!v || !*v) return fallback;
@@ -565,6 +593,7 @@ int main() {
     if (ref_code != ITSM_OK && p.must_succeed) fail(p.name + ": reference run answered " + std::to_string(ref_code) + " (" + ref_error.message + ")");
     if (p.advance) p.advance(w, ref);
   }
+  if (!only || std::strstr("first call on a new thread", only)) first_call_on_a_new_thread(w, t);
   std::printf("%zu probes, stride %zu%s: %zu fault points, %zu answered ITSM_ENOMEM, %zu recovered; %d failures\n", ran,
               stride, oom::covers_malloc() ? " (operator new and malloc)" : " (operator new only: ASan)", t.points, t.enomem,
               t.survived, failures);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <new>
 #include <stdexcept>
 #include <utility>
 
@@ -21,7 +22,12 @@ struct core_error : std::runtime_error {
   int code;
 };
 
-[[noreturn]] inline void raise(const itsm::error& e) { throw core_error(e); }
+/// Raises a refusal as CoreError; running out of memory as std::bad_alloc, which pybind11 raises as
+/// MemoryError (nothing changed: docs/reliability.md).
+[[noreturn]] inline void raise(const itsm::error& e) {
+  if (e.code == itsm::errc::out_of_memory) throw std::bad_alloc();
+  throw core_error(e);
+}
 
 template <class T>
 T unwrap(itsm::result<T> r) {

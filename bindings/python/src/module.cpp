@@ -62,7 +62,11 @@ itsm::actor make_actor(const std::string& name, const std::vector<std::string>& 
 }
 
 /// What ticket operations return to the package: the outcome as JSON text.
-std::string outcome_text(const itsm::outcome& o) { return itsm::to_json(o).dump(); }
+/// Out of memory is MemoryError, not a refusal (the ticket is unchanged).
+std::string outcome_text(const itsm::outcome& o) {
+  if (o.code == itsm::errc::out_of_memory) throw std::bad_alloc();
+  return itsm::to_json(o).dump();
+}
 
 const itsm::hooks* hooks_of(const py_hooks* h) { return h ? &h->hooks : nullptr; }
 

@@ -3,7 +3,8 @@
 // without reaching a failure. At each point the call must answer its reference code (what it
 // answers with memory to spare) or ITSM_ENOMEM, with the static message "out of memory" and
 // detail "{}", its out-parameters cleared, and the object it was given unchanged (byte-identical
-// snapshot, bookings, counts and refusals). A crash names its probe and point on stderr.
+// snapshot, bookings, counts and refusals). A crash names its probe and point on stderr. Last, a
+// new thread makes its first itsm call with allocations failing from the first.
 //
 // The driver talks to libitsm.so through itsm.h only; fail_alloc.cpp's operator new (and malloc
 // outside ASan), defined in this executable, is the one libitsm.so calls.

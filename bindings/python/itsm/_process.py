@@ -287,7 +287,9 @@ class Ticket:
             if hooks is not None and j.get("guard") and call.guard_error is not None:
                 raise refused from call.guard_error
             raise refused
-        return Outcome(self._core.state, j.get("fired"), j["message"], j.get("approvals", 0),
+        # {"code": "ok"} alone: the change committed, but its words could not be built for lack of
+        # memory.
+        return Outcome(self._core.state, j.get("fired"), j.get("message", ""), j.get("approvals", 0),
                        j.get("approvals_needed", 0), j.get("action_errors", []))
 
     # --- reading -------------------------------------------------------------------------

@@ -62,10 +62,19 @@ itsm::actor make_actor(const std::string& name, const std::vector<std::string>& 
 }
 
 /// What ticket operations return to the package: the outcome as JSON text.
-/// Out of memory is MemoryError, not a refusal (the ticket is unchanged).
+/// Out of memory is MemoryError, not a refusal (the ticket is unchanged). A change that committed
+/// is never MemoryError: when its words cannot be built, the answer is a bare {"code":"ok"} (short
+/// enough for std::string's inline buffer, so it allocates nothing).
 std::string outcome_text(const itsm::outcome& o) {
   if (o.code == itsm::errc::out_of_memory) throw std::bad_alloc();
-  return itsm::to_json(o).dump();
+  try {
+    nlohmann::json j = itsm::to_json(o);
+    itsm::detail::json_release_guard guard(j);  // freeing it must not allocate
+    return j.dump();
+  } catch (const std::bad_alloc&) {
+    if (!o.ok()) throw;  // a refusal changed nothing
+    return std::string("{\"code\":\"ok\"}");
+  }
 }
 
 const itsm::hooks* hooks_of(const py_hooks* h) { return h ? &h->hooks : nullptr; }

@@ -266,9 +266,10 @@ PYBIND11_MODULE(_itsm, m) {
                   [](const py_workflow& wf, const std::string& id, const std::string& actor,
                      const std::vector<std::string>& roles, bool check_roles, std::int64_t at,
                      const std::string& fields, const std::string& comment) {
+                    auto f = parse_json_arg(fields, "fields");
+                    itsm::detail::json_release_guard f_guard(f);  // freeing it must not allocate
                     return py_ticket{unwrap(itsm::ticket::create(wf.ptr, id, make_actor(actor, roles, check_roles),
-                                                                 from_epoch(at), parse_json_arg(fields, "fields"),
-                                                                 comment))};
+                                                                 from_epoch(at), f, comment))};
                   })
       .def_static("restore",
                   [](const py_workflow& wf, const std::string& snapshot) {
@@ -284,7 +285,8 @@ PYBIND11_MODULE(_itsm, m) {
               const std::vector<std::string>& roles, bool check_roles, std::int64_t at, const std::string& fields,
               const std::string& comment, const py_hooks* host) {
              const auto who = make_actor(actor, roles, check_roles);
-             const auto f = parse_json_arg(fields, "fields");
+             auto f = parse_json_arg(fields, "fields");
+             itsm::detail::json_release_guard f_guard(f);  // freeing it must not allocate
              const ticket_turn turn(pt);
              callback_escape escape;
              // Callbacks may raise what is not a refusal; the ticket is then put back as it was.

@@ -273,13 +273,14 @@ class Ticket:
         args = (kind, name, who.name, list(who.roles), who.check_roles, _at(at), text,
                 str_arg(comment, "comment"), hooks._core if hooks is not None else None)
         if hooks is None:
-            j = _json.loads(_call(TransitionRefused, self._core.apply, *args))
+            text, state = _call(TransitionRefused, self._core.apply, *args)
         else:
             call = begin_call(self)  # what this thread's callbacks see as their ticket
             try:
-                j = _json.loads(_call(TransitionRefused, self._core.apply, *args))
+                text, state = _call(TransitionRefused, self._core.apply, *args)
             finally:
                 end_call(call)
+        j = _json.loads(text)
         code = _CODE_OF.get(j["code"], _code("internal"))
         if code != 0:
             refused = TransitionRefused(j["message"], code, j.get("state", ""), j.get("allowed"), j.get("missing"),
@@ -289,7 +290,7 @@ class Ticket:
             raise refused
         # {"code": "ok"} alone: the change committed, but its words could not be built for lack of
         # memory.
-        return Outcome(self._core.state, j.get("fired"), j.get("message", ""), j.get("approvals", 0),
+        return Outcome(state, j.get("fired"), j.get("message", ""), j.get("approvals", 0),
                        j.get("approvals_needed", 0), j.get("action_errors", []))
 
     # --- reading -------------------------------------------------------------------------

@@ -297,7 +297,10 @@ PYBIND11_MODULE(_itsm, m) {
                if (before) pt.t = std::move(*before);
                throw std::move(*escape.error);
              }
-             return out;
+             // The state goes back with the outcome: the package reading it in a second call after
+             // a committed change could meet MemoryError there (the conversions here use Python's
+             // memory, not C++'s).
+             return py::make_tuple(out, pt.t.state());
            },
            py::arg("kind"), py::arg("name"), py::arg("actor"), py::arg("roles"), py::arg("check_roles"), py::arg("at"),
            py::arg("fields"), py::arg("comment"), py::arg("hooks").none(true))

@@ -242,7 +242,7 @@ inline result<compliance_audit> compliance_audit::from_state(const nlohmann::jso
       detail::need_object(f, field);
       detail::only_keys(f, field, {"ticket", "rule", "severity", "evidence", "phase", "place"});
       for (const char* m : {"ticket", "rule", "severity", "evidence", "phase", "place"}) {
-        if (!f.contains(m)) fail(errc::invalid_argument, field + "." + m + ": missing");
+        if (!f.contains(m)) detail::fail(errc::invalid_argument, field + "." + m + ": missing");
       }
       a.findings_.push_back({{need_string(f["ticket"], field + ".ticket"), need_string(f["rule"], field + ".rule"),
                               need_string(f["severity"], field + ".severity"),

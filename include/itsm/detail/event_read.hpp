@@ -49,11 +49,11 @@ inline nlohmann::json data_quality::to_json() const {
 }
 
 inline result<data_quality> data_quality::from_json(const nlohmann::json& j) {
-  return capture<data_quality>([&] {
+  return detail::capture<data_quality>([&] {
     using detail::need_integer;
     constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
     const auto count = [&](const char* key) {
-      if (!j.contains(key)) fail(errc::invalid_argument, std::string("data_quality.") + key + ": missing");
+      if (!j.contains(key)) detail::fail(errc::invalid_argument, std::string("data_quality.") + key + ": missing");
       return static_cast<std::size_t>(need_integer(j[key], std::string("data_quality.") + key, 0, most));
     };
     detail::need_object(j, "data_quality");
@@ -73,7 +73,7 @@ inline result<data_quality> data_quality::from_json(const nlohmann::json& j) {
       const std::string field = "data_quality.skipped_lines[" + std::to_string(i) + "]";
       detail::need_object(lines[i], field);
       detail::only_keys(lines[i], field, {"line", "cause"});
-      if (!lines[i].contains("line") || !lines[i].contains("cause")) fail(errc::invalid_argument, field + ": needs line and cause");
+      if (!lines[i].contains("line") || !lines[i].contains("cause")) detail::fail(errc::invalid_argument, field + ": needs line and cause");
       q.skipped_lines.push_back({static_cast<std::size_t>(need_integer(lines[i]["line"], field + ".line", 0, most)),
                                  detail::need_string(lines[i]["cause"], field + ".cause")});
     }

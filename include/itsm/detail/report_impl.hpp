@@ -637,7 +637,7 @@ inline result<service_report> service_report::from_state(const nlohmann::json& s
         detail::need_object(list[i], field);
         detail::only_keys(list[i], field, members);
         for (const char* m : members) {
-          if (!list[i].contains(m)) fail(errc::invalid_argument, field + "." + m + ": missing");
+          if (!list[i].contains(m)) detail::fail(errc::invalid_argument, field + "." + m + ": missing");
         }
         take(list[i], field);
       }

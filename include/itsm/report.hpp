@@ -93,7 +93,8 @@ class service_report {
   void add_quality(const data_quality& quality);
 
   /// Adds a report over a disjoint set of tickets (and their events): afterwards this is exactly
-  /// the report of both. Refused with `invalid_argument`, changing nothing, when the two were
+  /// the report of both. Tickets that read one another (an audit engagement and the findings
+  /// that name it) must be on one side (docs/report-and-audit.md, "Partial reports"). Refused with `invalid_argument`, changing nothing, when the two were
   /// measured at different instants or against different policies.
   result<bool> merge(const service_report& other);
 

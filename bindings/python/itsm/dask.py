@@ -17,7 +17,7 @@ ImportError naming the missing package and the Debian package to install when da
 """
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 try:
     import dask as _dask
@@ -39,6 +39,7 @@ from ._report import Audit, Report, frame_lines
 __all__ = ["deadlines", "between", "report", "audit"]
 
 _LINE = "__itsm_line__"  # the column the rows' numbers travel in through the shuffle
+_GROUP = "__itsm_group__"  # the column the shuffle splits on: the ticket, or the engagement of a finding
 
 
 def deadlines(data: Any, calendar: Calendar, start: Optional[str] = None, budget: Any = None,
@@ -147,21 +148,24 @@ def _read_and_merge(events: Any, kind: str, policy: Policy, now: Optional[Instan
                         "(itsm.report and itsm.audit take a pandas one)")
     if "ticket" not in events.columns:
         raise KeyError(f"events: the DataFrame has no 'ticket' column (its columns: {list(events.columns)})")
-    if _LINE in events.columns:
-        raise ValueError(f"events: the column name {_LINE!r} is itsm's own")
+    for own in (_LINE, _GROUP):
+        if own in events.columns:
+            raise ValueError(f"events: the column name {own!r} is itsm's own")
     if split_every < 2:
         raise ValueError(f"split_every: expected 2 or more, got {split_every}")
     policy_text = _policy_text(policy)  # read here: a policy file need not exist on the workers
     options = _read_options(order, now, False)
     at = _now(now)
     workflows = list(workflows)
-    # Line numbers first: a partition's numbers start after the rows of the ones before it.
+    # Line numbers first: a partition's numbers start after the rows of the ones before it. And
+    # the group of each ticket: tickets that read one another must be read by one store.
     parts = events.to_delayed()
     lengths = [_dask.delayed(len)(part) for part in parts]
-    numbered = [_dask.delayed(_number_rows)(part, lengths[:i]) for i, part in enumerate(parts)]
-    meta = events._meta.assign(**{_LINE: _pd.Series([], dtype="int64")})
-    by_ticket = _dd.from_delayed(numbered, meta=meta, verify_meta=False).shuffle("ticket")
-    stores = [_dask.delayed(_read_part)(part, workflows, options) for part in by_ticket.to_delayed()]
+    groups = _dask.delayed(_ticket_groups)([_dask.delayed(_engagement_links)(part) for part in parts])
+    numbered = [_dask.delayed(_number_rows)(part, lengths[:i], groups) for i, part in enumerate(parts)]
+    meta = events._meta.assign(**{_LINE: _pd.Series([], dtype="int64"), _GROUP: _pd.Series([], dtype=object)})
+    by_group = _dd.from_delayed(numbered, meta=meta, verify_meta=False).shuffle(_GROUP)
+    stores = [_dask.delayed(_read_part)(part, workflows, options) for part in by_group.to_delayed()]
     if at is None:
         stores = list(_dask.persist(*stores))
         at = max(_dask.compute(*[_dask.delayed(_last_time)(store) for store in stores]))
@@ -169,9 +173,39 @@ def _read_and_merge(events: Any, kind: str, policy: Policy, now: Optional[Instan
     return _dask.compute(_merge_tree(partials, _merge_figures, split_every))[0]
 
 
-def _number_rows(part: Any, lengths_before: Sequence[int]) -> Any:
+def _engagement_links(part: Any) -> List[Tuple[str, str]]:
+    """(ticket, engagement) for each row whose fields name an engagement: an audit engagement's
+    close guard (`all_findings_closed`) reads the findings that name it, so they must be in its
+    store (docs/report-and-audit.md, "Partial reports")."""
+    if "fields" not in part.columns or "ticket" not in part.columns:
+        return []
+    return [(ticket, fields["engagement"]) for ticket, fields in zip(part["ticket"], part["fields"])
+            if isinstance(ticket, str) and isinstance(fields, dict) and isinstance(fields.get("engagement"), str)]
+
+
+def _ticket_groups(links_per_part: Sequence[List[Tuple[str, str]]]) -> Dict[str, str]:
+    """The group of each linked ticket: tickets joined by links, transitively, share one (the
+    smallest id among them, so the grouping does not depend on the order of the links)."""
+    parent: Dict[str, str] = {}
+
+    def root(t: str) -> str:
+        while parent.get(t, t) != t:
+            t = parent[t]
+        return t
+
+    for links in links_per_part:
+        for a, b in links:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return {t: root(t) for t in parent}
+
+
+def _number_rows(part: Any, lengths_before: Sequence[int], groups: Dict[str, str]) -> Any:
     first = sum(lengths_before) + 1
-    return part.assign(**{_LINE: range(first, first + len(part))})
+    tickets = part["ticket"]
+    group = tickets.map(groups).where(tickets.isin(list(groups)), tickets) if groups else tickets
+    return part.assign(**{_LINE: range(first, first + len(part)), _GROUP: group.astype(object)})
 
 
 def _read_part(part: Any, workflows: List[Workflow], options: str) -> EventStore:
@@ -179,7 +213,7 @@ def _read_part(part: Any, workflows: List[Workflow], options: str) -> EventStore
     picklable (by its lines), so Dask may move it between workers."""
     part = part.sort_values(_LINE, kind="stable")
     store = EventStore(workflows)
-    lines = list(frame_lines(part.drop(columns=[_LINE])))
+    lines = list(frame_lines(part.drop(columns=[_LINE, _GROUP])))
     store._read_numbered(lines, [int(n) for n in part[_LINE]], options)
     return store
 

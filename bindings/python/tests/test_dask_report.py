@@ -27,8 +27,9 @@ MAPS = os.path.join(REPO, "tools", "itsmctl", "maps")
 
 
 def tool(*args):
+    """itsmctl's output; exit status 1 is a report or audit with a data-quality warning."""
     r = subprocess.run([ITSMCTL, *args], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    assert r.returncode in (0, 1), r.stderr
     return r.stdout
 
 

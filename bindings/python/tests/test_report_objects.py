@@ -12,6 +12,7 @@ import zlib
 import pytest
 
 import itsm
+from doc_blocks import python_blocks, run_block
 
 pd = pytest.importorskip("pandas")
 
@@ -203,3 +204,11 @@ def test_data_frame_cells_are_converted_or_refused_naming_row_and_column():
         itsm.report(naive)
     with pytest.raises(itsm.Error, match=r"row 1\.fields\.x: nan is not a JSON number"):
         itsm.report(rows.assign(fields=[{"impact": 2, "urgency": 2}, {"x": float("nan")}]))
+
+
+def test_the_docs_example_runs():
+    """The merge, pickle and to_frames example of docs/python.md (the section's first block needs
+    a demo log on disk; test_events.py covers what it shows)."""
+    blocks = python_blocks("Event logs, reports and audits")
+    [index] = [i for i, block in enumerate(blocks) if "to_frames" in block]
+    run_block("Event logs, reports and audits", index)

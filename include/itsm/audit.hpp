@@ -65,6 +65,14 @@ class compliance_audit {
   /// The audit printed as `format` (`json` is `to_json()` indented by two, with a newline).
   std::string render(report_format format) const;
 
+  /// Everything this audit has accumulated, as JSON (docs/report-and-audit.md, "Partial
+  /// reports"): the form in which an audit of some of the tickets travels to another process to
+  /// be merged there; it keeps where each finding was found, which orders the findings.
+  nlohmann::json state() const;
+  /// The audit whose `state()` is `state`; a malformed state is `invalid_argument` naming the
+  /// member.
+  static result<compliance_audit> from_state(const nlohmann::json& state);
+
   sys_seconds now() const noexcept { return now_; }
   const data_quality& quality() const noexcept { return quality_; }
 

@@ -90,6 +90,9 @@ struct data_quality {
   void merge(const data_quality& other);
   /// Every member above, under its name; `skipped_lines` as `[{"line", "cause"}]`.
   nlohmann::json to_json() const;
+  /// The counts back from `to_json()`'s form (a partial report's state, `service_report::state`);
+  /// a missing or malformed member is `invalid_argument` naming it.
+  static result<data_quality> from_json(const nlohmann::json& j);
   /// Why a strict reading (`itsmctl --strict`) fails: "" when nothing was refused or skipped,
   /// else one sentence with the counts.
   std::string strict_failure() const;
@@ -196,6 +199,23 @@ class event_store {
 /// them all).
 inline result<data_quality> read_events(event_store& store, std::istream& in, const std::string& source,
                                         const read_options& options = {}, const read_callbacks& callbacks = {});
+
+/// One line of a log with its number in it.
+struct numbered_line {
+  std::size_t line = 0;
+  std::string text;
+};
+
+/// `read_events` over lines given with their numbers in the whole log, in increasing order (else
+/// `invalid_argument`, nothing applied): a part of a log split by ticket (one Dask partition)
+/// reads exactly as those lines read within the whole file (the same order of events of one
+/// instant, the same line numbers in refusals and in `skipped_lines`, the same `reordered`), so
+/// the reports of the parts merge into the report of the whole. One difference: a line without
+/// a valid time (refused either way) sorts after the line before it in `lines`, which in a part
+/// may be another line than in the whole, so `reordered` may count it differently.
+inline result<data_quality> read_event_lines(event_store& store, const std::vector<numbered_line>& lines,
+                                             const std::string& source, const read_options& options = {},
+                                             const read_callbacks& callbacks = {});
 
 /// `read_events` over the file `path`: one that cannot be opened, or is a directory, is
 /// `not_found` or `invalid_argument` naming it.

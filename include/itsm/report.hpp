@@ -93,7 +93,8 @@ class service_report {
   void add_quality(const data_quality& quality);
 
   /// Adds a report over a disjoint set of tickets (and their events): afterwards this is exactly
-  /// the report of both. Refused with `invalid_argument`, changing nothing, when the two were
+  /// the report of both. Tickets that read one another (an audit engagement and the findings
+  /// that name it) must be on one side (docs/report-and-audit.md, "Partial reports"). Refused with `invalid_argument`, changing nothing, when the two were
   /// measured at different instants or against different policies.
   result<bool> merge(const service_report& other);
 
@@ -104,6 +105,16 @@ class service_report {
   nlohmann::json to_json() const;
   /// The report printed as `format` (`json` is `to_json()` indented by two, with a newline).
   std::string render(report_format format) const;
+
+  /// Everything this report has accumulated, as JSON (docs/report-and-audit.md, "Partial
+  /// reports"): the form in which a report over some of the tickets travels to another process
+  /// (Python's pickle, a Dask worker) to be merged there. Unlike `to_json`, it keeps every
+  /// duration, so that medians and percentiles of merged reports stay exact.
+  nlohmann::json state() const;
+  /// The report whose `state()` is `state`: it prints, compares and merges exactly as the
+  /// original. A malformed state is `invalid_argument` naming the member; so is a policy that
+  /// does not load.
+  static result<service_report> from_state(const nlohmann::json& state);
 
   sys_seconds now() const noexcept { return now_; }
   const sla_policy& policy() const noexcept { return policy_; }

@@ -28,10 +28,11 @@ from ._errors import (CalendarError, Error, SLAError, TamperedError, TransitionR
                       set_limits)
 from ._events import EventStore, audit, report
 from ._hooks import GuardContext, Hooks
+from ._report import Audit, Report
 from ._process import Actor, ChainReport, Outcome, Problem, Ticket, Workflow, verify_history
 from ._sla import SLA, SLAStatus
 
 __version__: str = _itsm.__version__
 __all__ = ["Calendar", "SLA", "SLAStatus", "Workflow", "Problem", "Ticket", "Actor", "Hooks", "GuardContext",
-           "Outcome", "ChainReport", "verify_history", "EventStore", "report", "audit", "Error", "CalendarError", "SLAError", "WorkflowError",
+           "Outcome", "ChainReport", "verify_history", "EventStore", "report", "audit", "Report", "Audit", "Error", "CalendarError", "SLAError", "WorkflowError",
            "TransitionRefused", "TamperedError", "get_limits", "set_limits", "__version__"]

@@ -11,10 +11,12 @@ from . import _itsm
 from ._calendar import _instant_seconds
 from ._errors import Error, WorkflowError, _call
 from ._process import Ticket, Workflow
+from ._report import Audit, Report, frame_lines, is_data_frame
 
 Instant = Union[_dt.datetime, str]
 Policy = Union[None, str, dict]
-Events = Union[str, "_os.PathLike[str]", Iterable[Union[str, dict]]]
+# A path, an iterable of lines or dicts, or a pandas DataFrame with the event-line columns.
+Events = Union[str, "_os.PathLike[str]", Iterable[Union[str, dict]], Any]
 
 _BATCH = 4096  # lines handed to the core at a time (the GIL is released while they apply)
 
@@ -41,7 +43,10 @@ def _read_options(order: str, now: Optional[Instant], skip_bad_lines: bool) -> s
 
 
 def _log_text(events: Iterable[Union[str, dict]]) -> str:
-    """An iterable of lines or dicts as one text, item n on line n (blank items keep their number)."""
+    """An iterable of lines or dicts, or a DataFrame's rows, as one text, item n on line n (blank
+    items keep their number)."""
+    if is_data_frame(events):
+        return "\n".join(frame_lines(events))
     if isinstance(events, (bytes, dict)):
         raise TypeError(f"events: expected a path or an iterable of lines or dicts, got {type(events).__name__}")
     lines = []
@@ -68,6 +73,8 @@ def _numbered_lines(events: Events) -> Iterator[Tuple[int, str]]:
                 if line.strip(" \t\r"):
                     yield n, line
         return
+    if is_data_frame(events):
+        events = frame_lines(events)
     if isinstance(events, (bytes, dict)):
         raise TypeError(f"events: expected a path or an iterable of lines or dicts, got {type(events).__name__}")
     for n, item in enumerate(events, 1):
@@ -180,6 +187,13 @@ class EventStore:
             self._record("read", (text, "events", options))
         return _json.loads(quality)
 
+    def _read_numbered(self, lines: List[str], numbers: List[int], options: str) -> Dict[str, Any]:
+        """`read` over lines with their numbers in the whole log, increasing (a part of a log split
+        by ticket, as itsm.dask reads each partition): they read as within the whole log."""
+        quality, _ = _call(Error, self._core.read_lines, lines, numbers, "events", options)
+        self._record("read_lines", (lines, numbers, options))
+        return _json.loads(quality)
+
     @property
     def quality(self) -> Dict[str, Any]:
         """What every line given so far came to: the `data_quality` of reports and audits."""
@@ -209,16 +223,16 @@ class EventStore:
         if strict:
             _call(Error, self._core.check_strict)
 
-    def report(self, policy: Policy = None, now: Optional[Instant] = None, strict: bool = False) -> Dict[str, Any]:
+    def report(self, policy: Policy = None, now: Optional[Instant] = None, strict: bool = False) -> Report:
         """The service report of every ticket and refused line so far, measured at `now`
         (default: the latest record), against `policy` (default: the built-in policy); equal to
         `itsmctl report --format json` on the same events. `strict` as `--strict`, raising
         itsm.Error instead of exiting 1."""
         self._check_strict(strict)
-        return _json.loads(_call(Error, self._core.report, _policy_text(policy), _now(now)))
+        return Report(_call(Error, self._core.report, _policy_text(policy), _now(now)))
 
     def audit(self, policy: Policy = None, now: Optional[Instant] = None,
-              chain: Union[None, str, "_os.PathLike[str]"] = None, strict: bool = False) -> Dict[str, Any]:
+              chain: Union[None, str, "_os.PathLike[str]"] = None, strict: bool = False) -> Audit:
         """The compliance audit (as `itsmctl audit --format json`); `chain` is a hash-chained
         history export (a path) to verify and check against this store's tickets, as `--chain`;
         `strict` as for `report`."""
@@ -228,7 +242,7 @@ class EventStore:
             chain_name = _os.fspath(chain)
             with open(chain, encoding="utf-8", newline="\n") as f:
                 chain_text = f.read()
-        return _json.loads(_call(Error, self._core.audit, _policy_text(policy), _now(now), chain_text, chain_name))
+        return Audit(_call(Error, self._core.audit, _policy_text(policy), _now(now), chain_text, chain_name))
 
     def __repr__(self) -> str:
         c = self.counts
@@ -245,6 +259,9 @@ def _restore_store(steps: List[Tuple[str, Any]], line: int) -> EventStore:
             store.use_schedule(what)
         elif kind == "read":
             store._core.read_text(*what)
+        elif kind == "read_lines":
+            lines, numbers, options = what
+            store._core.read_lines(lines, numbers, "events", options)
         else:
             store._apply(*what)
     store._line = line
@@ -257,8 +274,9 @@ def _now(now: Optional[Instant]) -> Optional[int]:
 
 def report(events: Events, policy: Policy = None, now: Optional[Instant] = None,
            workflows: Iterable[Workflow] = (), order: str = "time", skip_bad_lines: bool = False,
-           strict: bool = False) -> Dict[str, Any]:
-    """The service report of an event log (a path, or an iterable of lines or dicts): equal to
+           strict: bool = False) -> Report:
+    """The service report of an event log (a path, an iterable of lines or dicts, or a pandas
+    DataFrame with the event-line columns, one row a line): equal to
     `itsmctl report --format json` with `--policy`, `--now`, `--workflow`, `--order`,
     `--skip-bad-lines` and `--strict` as given (`now` also leaves out the events after it;
     `strict` raises itsm.Error where the tool exits 1)."""
@@ -269,7 +287,7 @@ def report(events: Events, policy: Policy = None, now: Optional[Instant] = None,
 
 def audit(events: Events, policy: Policy = None, now: Optional[Instant] = None, workflows: Iterable[Workflow] = (),
           chain: Union[None, str, "_os.PathLike[str]"] = None, order: str = "time",
-          skip_bad_lines: bool = False, strict: bool = False) -> Dict[str, Any]:
+          skip_bad_lines: bool = False, strict: bool = False) -> Audit:
     """The compliance audit of an event log: equal to `itsmctl audit --format json` (the options
     as for `report`; `chain` as `--chain`)."""
     store = EventStore(workflows, picklable=False)

@@ -380,6 +380,18 @@ PYBIND11_MODULE(_itsm, m) {
                return itsm::read_events(s, in, source, o, c);
              });
            })
+      .def("read_lines",
+           [read_log](itsm::event_store& s, const std::vector<std::string>& lines,
+                      const std::vector<std::size_t>& numbers, const std::string& source, const std::string& options) {
+             if (lines.size() != numbers.size()) {
+               raise(itsm::error{itsm::errc::invalid_argument, source + ": one line number per line"});
+             }
+             std::vector<itsm::numbered_line> numbered(lines.size());
+             for (std::size_t i = 0; i < lines.size(); ++i) numbered[i] = {numbers[i], lines[i]};
+             return read_log(options, [&](const itsm::read_options& o, const itsm::read_callbacks& c) {
+               return itsm::read_event_lines(s, numbered, source, o, c);
+             });
+           })
       .def("quality", [](const itsm::event_store& s) { return s.quality().to_json().dump(); })
       .def("check_strict",
            [](const itsm::event_store& s) {
@@ -408,7 +420,7 @@ PYBIND11_MODULE(_itsm, m) {
         unwrap(itsm::check_policy_processes(p, s));
         std::optional<itsm::sys_seconds> at;
         if (now) at = from_epoch(*now);
-        return itsm::make_report(s, p, at).to_json().dump();
+        return itsm::make_report(s, p, at);
       })
       .def("audit", [](const itsm::event_store& s, const std::string& policy, std::optional<std::int64_t> now,
                        const std::string& chain, const std::string& chain_name) {
@@ -418,7 +430,39 @@ PYBIND11_MODULE(_itsm, m) {
         if (now) at = from_epoch(*now);
         auto audit = itsm::make_audit(s, p, at);
         if (!chain_name.empty()) audit.check_chain(chain, chain_name, s);
-        return audit.to_json().dump();
+        return audit;
+      });
+
+  // The report and the audit as the accumulators themselves, so that Python can merge parts made
+  // elsewhere (Dask workers) and pickle them by their state. `merged` leaves both operands as
+  // they were: a refused merge changes nothing.
+  py::class_<itsm::service_report>(m, "Report")
+      .def("to_json", [](const itsm::service_report& r) { return r.to_json().dump(); })
+      .def("render", [](const itsm::service_report& r, const std::string& format) {
+        return r.render(unwrap(itsm::parse_report_format(format)));
+      })
+      .def("state", [](const itsm::service_report& r) { return r.state().dump(); })
+      .def_static("from_state", [](const std::string& text) {
+        return unwrap(itsm::service_report::from_state(parse_json_arg(text, "report state")));
+      })
+      .def("merged", [](const itsm::service_report& a, const itsm::service_report& b) {
+        itsm::service_report both = a;
+        unwrap(both.merge(b));
+        return both;
+      });
+  py::class_<itsm::compliance_audit>(m, "Audit")
+      .def("to_json", [](const itsm::compliance_audit& a) { return a.to_json().dump(); })
+      .def("render", [](const itsm::compliance_audit& a, const std::string& format) {
+        return a.render(unwrap(itsm::parse_report_format(format)));
+      })
+      .def("state", [](const itsm::compliance_audit& a) { return a.state().dump(); })
+      .def_static("from_state", [](const std::string& text) {
+        return unwrap(itsm::compliance_audit::from_state(parse_json_arg(text, "audit state")));
+      })
+      .def("merged", [](const itsm::compliance_audit& a, const itsm::compliance_audit& b) {
+        itsm::compliance_audit both = a;
+        unwrap(both.merge(b));
+        return both;
       });
 
   m.def("verify_history", [](const std::string& jsonl) {

@@ -6,7 +6,6 @@ mid-computation; the ImportError without dask; the Dask example of docs/python.m
 Without dask or distributed the tests needing them are skipped, saying what to install; under
 CI=true they fail instead (CI installs them: .ci/install-deps)."""
 import collections
-import importlib
 import os
 import signal
 import subprocess
@@ -17,6 +16,7 @@ import time
 import pytest
 
 import itsm
+from dask_cluster import alive, client, require  # noqa: F401  (client is a fixture)
 from doc_blocks import python_blocks, run_block
 
 np = pytest.importorskip("numpy")
@@ -25,50 +25,6 @@ pd = pytest.importorskip("pandas")
 WEEK = {d: [["08:00", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 ROWS = 4000
 PARTITIONS = 8
-
-
-def require(module):
-    """The module, or a skip naming the Debian package that brings it (a failure under CI=true)."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as e:
-        reason = f"{module} is not installed (apt-get install python3-distributed, which brings python3-dask): {e}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true: {reason}", pytrace=False)
-        pytest.skip(reason)
-
-
-def worker_pids(client):
-    return set(client.run(os.getpid).values())
-
-
-def alive(pid):
-    """Whether a process runs (a zombie, dead but not yet reaped, does not count)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def client():
-    distributed = require("distributed")
-    require("itsm.dask")
-    pids = set()
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", protocol="tcp",
-                                  # no dashboard; the scheduler's bare HTTP server on a free port, not on 8787
-                                  dashboard_address=":0", scheduler_kwargs={"dashboard": False}) as cluster:
-        with distributed.Client(cluster) as c:
-            pids |= worker_pids(c)
-            assert len(pids) == 2
-            yield c
-            pids |= worker_pids(c)  # the killed worker's replacement too
-    deadline = time.monotonic() + 10
-    while any(alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    survivors = [p for p in pids if alive(p)]
-    assert not survivors, f"worker processes survive the cluster: {survivors}"
 
 
 @pytest.fixture(scope="module")

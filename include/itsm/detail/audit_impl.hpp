@@ -212,6 +212,48 @@ inline result<bool> compliance_audit::merge(const compliance_audit& other) {
   return true;
 }
 
+inline nlohmann::json compliance_audit::state() const {
+  nlohmann::json j = detail::state_json("itsm.compliance_audit/1", policy_, now_, quality_, tickets_);
+  nlohmann::json& findings = j["findings"] = nlohmann::json::array();
+  for (const auto& f : findings_) {
+    findings.push_back({{"ticket", f.finding.ticket},
+                        {"rule", f.finding.rule},
+                        {"severity", f.finding.severity},
+                        {"evidence", f.finding.evidence},
+                        {"phase", f.phase},
+                        {"place", f.place}});
+  }
+  return j;
+}
+
+inline result<compliance_audit> compliance_audit::from_state(const nlohmann::json& state) {
+  return detail::read_state<compliance_audit>("audit state", [&] {
+    using detail::need_string;
+    const auto header = detail::read_state_header(state, "itsm.compliance_audit/1");
+    detail::only_keys(state, "state", {"state", "policy", "now", "data_quality", "tickets", "findings"});
+    compliance_audit a(header.policy, header.now);
+    a.quality_ = header.quality;
+    a.tickets_ = header.tickets;
+    const nlohmann::json& list = detail::state_member(state, "findings");
+    if (!list.is_array()) detail::wrong_type("findings", "an array", list);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const nlohmann::json& f = list[i];
+      const std::string field = "findings[" + std::to_string(i) + "]";
+      detail::need_object(f, field);
+      detail::only_keys(f, field, {"ticket", "rule", "severity", "evidence", "phase", "place"});
+      for (const char* m : {"ticket", "rule", "severity", "evidence", "phase", "place"}) {
+        if (!f.contains(m)) detail::fail(errc::invalid_argument, field + "." + m + ": missing");
+      }
+      a.findings_.push_back({{need_string(f["ticket"], field + ".ticket"), need_string(f["rule"], field + ".rule"),
+                              need_string(f["severity"], field + ".severity"),
+                              need_string(f["evidence"], field + ".evidence")},
+                             static_cast<int>(detail::need_integer(f["phase"], field + ".phase", 0, 2)),
+                             detail::state_count(f["place"], field + ".place")});
+    }
+    return a;
+  });
+}
+
 inline std::vector<audit_finding> compliance_audit::findings() const {
   std::vector<const keyed_finding*> order;
   order.reserve(findings_.size());

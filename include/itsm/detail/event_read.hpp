@@ -10,6 +10,7 @@
 #include <fstream>
 #include <istream>
 #include <limits>
+#include <optional>
 #include <system_error>
 #include <unordered_map>
 
@@ -45,6 +46,45 @@ inline nlohmann::json data_quality::to_json() const {
           {"refused_by_code", refused_by_code},
           {"reordered", reordered},
           {"creates_refused", creates_refused}};
+}
+
+inline result<data_quality> data_quality::from_json(const nlohmann::json& j) {
+  return detail::capture<data_quality>([&] {
+    using detail::need_integer;
+    constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
+    const auto count = [&](const char* key) {
+      if (!j.contains(key)) detail::fail(errc::invalid_argument, std::string("data_quality.") + key + ": missing");
+      return static_cast<std::size_t>(need_integer(j[key], std::string("data_quality.") + key, 0, most));
+    };
+    detail::need_object(j, "data_quality");
+    detail::only_keys(j, "data_quality", {"read", "skipped", "skipped_lines", "after_now", "applied", "refused",
+                                          "refused_by_code", "reordered", "creates_refused"});
+    data_quality q;
+    q.read = count("read");
+    q.skipped = count("skipped");
+    q.after_now = count("after_now");
+    q.applied = count("applied");
+    q.refused = count("refused");
+    q.reordered = count("reordered");
+    q.creates_refused = count("creates_refused");
+    const nlohmann::json& lines = j.contains("skipped_lines") ? j["skipped_lines"] : nlohmann::json::array();
+    if (!lines.is_array()) detail::wrong_type("data_quality.skipped_lines", "an array", lines);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::string field = "data_quality.skipped_lines[" + std::to_string(i) + "]";
+      detail::need_object(lines[i], field);
+      detail::only_keys(lines[i], field, {"line", "cause"});
+      if (!lines[i].contains("line") || !lines[i].contains("cause")) detail::fail(errc::invalid_argument, field + ": needs line and cause");
+      q.skipped_lines.push_back({static_cast<std::size_t>(need_integer(lines[i]["line"], field + ".line", 0, most)),
+                                 detail::need_string(lines[i]["cause"], field + ".cause")});
+    }
+    const nlohmann::json& codes = j.contains("refused_by_code") ? j["refused_by_code"] : nlohmann::json::object();
+    detail::need_object(codes, "data_quality.refused_by_code");
+    for (auto it = codes.begin(); it != codes.end(); ++it) {
+      q.refused_by_code[it.key()] =
+          static_cast<std::size_t>(need_integer(it.value(), "data_quality.refused_by_code." + it.key(), 0, most));
+    }
+    return q;
+  });
 }
 
 inline std::string data_quality::strict_failure() const {
@@ -196,9 +236,13 @@ void each_ticket(const event_store& store, std::string_view phase, const progres
   if (progress) progress(phase, total, total);
 }
 
-inline result<data_quality> read_events_from(event_store& store, std::istream& in, const std::string& source,
-                                             const read_options& options, const read_callbacks& callbacks,
-                                             std::uint64_t total_bytes) {
+/// The read over whatever `next_line(text, line_no, bytes)` gives (false at the end; it sets the
+/// line's number and the bytes read so far); `read_failed(line_no)` is the error of a source that
+/// failed, if it did.
+template <class NextLine, class ReadFailed>
+result<data_quality> read_lines(event_store& store, NextLine&& next_line, ReadFailed&& read_failed,
+                                const std::string& source, const read_options& options,
+                                const read_callbacks& callbacks, std::uint64_t total_bytes) {
   const progress_fn& progress = callbacks.progress;
   data_quality found;
   std::vector<held_line> lines;
@@ -208,10 +252,8 @@ inline result<data_quality> read_events_from(event_store& store, std::istream& i
   std::uint64_t bytes = 0;
   std::int64_t last_time = std::numeric_limits<std::int64_t>::min();
   if (progress) progress("read", 0, total_bytes);
-  while (std::getline(in, text)) {
-    ++line_no;
-    bytes += text.size() + 1;
-    if (progress && (line_no & 4095) == 0) progress("read", bytes, total_bytes);
+  for (std::size_t count = 1; next_line(text, line_no, bytes); ++count) {
+    if (progress && (count & 4095) == 0) progress("read", bytes, total_bytes);
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++found.read;
     held_line held;
@@ -225,9 +267,7 @@ inline result<data_quality> read_events_from(event_store& store, std::istream& i
     held.text = std::move(text);
     lines.push_back(std::move(held));
   }
-  if (in.bad()) {
-    return error{errc::parse_error, source + ": read error after line " + std::to_string(line_no)};
-  }
+  if (std::optional<error> failed = read_failed(line_no)) return std::move(*failed);
   if (!bad.empty() && !options.skip_bad_lines) {
     std::string message = source + ":" + std::to_string(bad.front().line) + ": " + bad.front().cause;
     if (bad.size() > 1) message += " (and " + std::to_string(bad.size() - 1) + " more line(s) that are not event lines)";
@@ -280,11 +320,50 @@ inline result<data_quality> read_events_from(event_store& store, std::istream& i
   return found;
 }
 
+inline result<data_quality> read_events_from(event_store& store, std::istream& in, const std::string& source,
+                                             const read_options& options, const read_callbacks& callbacks,
+                                             std::uint64_t total_bytes) {
+  auto next_line = [&in](std::string& text, std::size_t& line_no, std::uint64_t& bytes) {
+    if (!std::getline(in, text)) return false;
+    ++line_no;
+    bytes += text.size() + 1;
+    return true;
+  };
+  auto read_failed = [&](std::size_t line_no) -> std::optional<error> {
+    if (!in.bad()) return std::nullopt;
+    return error{errc::parse_error, source + ": read error after line " + std::to_string(line_no)};
+  };
+  return read_lines(store, next_line, read_failed, source, options, callbacks, total_bytes);
+}
+
 }  // namespace detail
 
 inline result<data_quality> read_events(event_store& store, std::istream& in, const std::string& source,
                                         const read_options& options, const read_callbacks& callbacks) {
   return detail::read_events_from(store, in, source, options, callbacks, 0);
+}
+
+inline result<data_quality> read_event_lines(event_store& store, const std::vector<numbered_line>& lines,
+                                             const std::string& source, const read_options& options,
+                                             const read_callbacks& callbacks) {
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].line <= lines[i - 1].line) {
+      return error{errc::invalid_argument, source + ": line numbers must increase (" +
+                                               std::to_string(lines[i - 1].line) + " then " +
+                                               std::to_string(lines[i].line) + ")"};
+    }
+  }
+  std::size_t next = 0;
+  auto next_line = [&](std::string& text, std::size_t& line_no, std::uint64_t& bytes) {
+    if (next == lines.size()) return false;
+    text = lines[next].text;
+    line_no = lines[next].line;
+    bytes += text.size() + 1;
+    ++next;
+    return true;
+  };
+  auto never_fails = [](std::size_t) -> std::optional<error> { return std::nullopt; };
+  return detail::read_lines(store, next_line, never_fails, source, options, callbacks, 0);
 }
 
 inline result<data_quality> read_event_file(event_store& store, const std::string& path, const read_options& options,

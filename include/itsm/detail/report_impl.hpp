@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -168,6 +169,73 @@ inline std::vector<text_table> report_tables(const json& r) {
   out.push_back(refused);
   out.push_back(quality_table(r["data_quality"]));
   return out;
+}
+
+/// What the states of reports and audits share (`service_report::state`): the kind and version,
+/// the policy, the instant, the data quality and the ticket count.
+struct state_header {
+  sla_policy policy;
+  sys_seconds now;
+  data_quality quality;
+  std::size_t tickets = 0;
+};
+
+inline json state_json(const char* kind, const sla_policy& policy, sys_seconds now, const data_quality& quality,
+                       std::size_t tickets) {
+  return {{"state", kind},
+          {"policy", policy.to_json()},
+          {"now", now.time_since_epoch().count()},
+          {"data_quality", quality.to_json()},
+          {"tickets", tickets}};
+}
+
+inline constexpr std::int64_t most_count = std::numeric_limits<std::int64_t>::max();
+
+/// A member of a state that must be there.
+inline const json& state_member(const json& j, const char* key) {
+  if (!j.contains(key)) fail(errc::invalid_argument, std::string(key) + ": missing");
+  return j[key];
+}
+
+inline std::size_t state_count(const json& j, const std::string& field) {
+  return static_cast<std::size_t>(need_integer(j, field, 0, most_count));
+}
+
+inline std::vector<std::int64_t> state_seconds_list(const json& j, const std::string& field) {
+  if (!j.is_array()) wrong_type(field, "an array of whole seconds", j);
+  std::vector<std::int64_t> out;
+  out.reserve(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    out.push_back(need_integer(j[i], field + "[" + std::to_string(i) + "]", std::numeric_limits<std::int64_t>::min(),
+                               most_count));
+  }
+  return out;
+}
+
+/// Reads what `state_json` wrote (fields are named from the state's top); `kind` must match, so
+/// that a report's state is not taken for an audit's.
+inline state_header read_state_header(const json& j, const char* kind) {
+  if (!j.is_object()) wrong_type("state", "an object", j);
+  const std::string& named = need_string(state_member(j, "state"), "state");
+  if (named != kind) {
+    fail(errc::invalid_argument, "state: \"" + named + "\", expected \"" + kind + "\"");
+  }
+  auto policy = sla_policy::from_json(state_member(j, "policy"));
+  if (!policy) fail(policy.error_value().code, policy.error_value().message);
+  auto quality = data_quality::from_json(state_member(j, "data_quality"));
+  if (!quality) fail(quality.error_value().code, quality.error_value().message);
+  const std::int64_t now = need_integer(state_member(j, "now"), "now", std::numeric_limits<std::int64_t>::min(), most_count);
+  return {std::move(*policy), sys_seconds{std::chrono::seconds{now}}, std::move(*quality),
+          state_count(state_member(j, "tickets"), "tickets")};
+}
+
+/// `body`'s result, with "<what>: " before the message of a failure (the fields it names are
+/// relative to the state).
+template <class T, class F>
+result<T> read_state(const char* what, F&& body) {
+  auto r = capture<T>(std::forward<F>(body));
+  if (!r) return error{r.error_value().code, std::string(what) + ": " + r.error_value().message};
+  return r;
 }
 
 }  // namespace detail
@@ -510,6 +578,115 @@ inline std::string service_report::render(report_format format) const {
     for (const auto& t : tables) o << t.text() << "\n";
   }
   return o.str();
+}
+
+inline nlohmann::json service_report::state() const {
+  using detail::json;
+  json j = detail::state_json("itsm.service_report/1", policy_, now_, quality_, tickets_);
+  json& groups = j["groups"] = json::array();
+  for (const auto& [key, g] : groups_) {
+    json clocks = json::object();
+    for (const auto& [name, t] : g.clocks) {
+      clocks[name] = {{"met", t.met},
+                      {"breached", t.breached},
+                      {"in_progress", t.in_progress},
+                      {"cancelled", t.cancelled},
+                      {"no_target", t.no_target}};
+    }
+    groups.push_back({{"process", key.first},
+                      {"priority", key.second},
+                      {"tickets", g.tickets},
+                      {"resolved", g.resolved},
+                      {"reopened", g.reopened},
+                      {"response", g.response},
+                      {"resolution", g.resolution},
+                      {"clocks", std::move(clocks)}});
+  }
+  json& backlog = j["backlog"] = json::array();
+  for (const auto& [key, n] : backlog_) backlog.push_back({{"process", key.first}, {"age", key.second}, {"open", n}});
+  json& in_state = j["time_in_state"] = json::array();
+  for (const auto& [key, seconds] : state_seconds_) {
+    in_state.push_back({{"process", key.first}, {"state", key.second}, {"seconds", seconds}});
+  }
+  j["changes"] = changes_;
+  json& refused = j["refused"] = json::array();
+  for (const auto& [key, n] : refused_) {
+    refused.push_back(
+        {{"process", std::get<0>(key)}, {"event", std::get<1>(key)}, {"code", std::get<2>(key)}, {"count", n}});
+  }
+  return j;
+}
+
+inline result<service_report> service_report::from_state(const nlohmann::json& state) {
+  return detail::read_state<service_report>("report state", [&] {
+    using detail::json;
+    using detail::need_string;
+    using detail::state_count;
+    const auto header = detail::read_state_header(state, "itsm.service_report/1");
+    detail::only_keys(state, "state", {"state", "policy", "now", "data_quality", "tickets", "groups", "backlog",
+                                    "time_in_state", "changes", "refused"});
+    service_report r(header.policy, header.now);
+    r.quality_ = header.quality;
+    r.tickets_ = header.tickets;
+    // Each list is read as an array of objects with exactly the members `state()` writes.
+    auto each = [&](const char* key, std::initializer_list<const char*> members, const auto& take) {
+      const json& list = detail::state_member(state, key);
+      if (!list.is_array()) detail::wrong_type(key, "an array", list);
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string field = std::string(key) + "[" + std::to_string(i) + "]";
+        detail::need_object(list[i], field);
+        detail::only_keys(list[i], field, members);
+        for (const char* m : members) {
+          if (!list[i].contains(m)) detail::fail(errc::invalid_argument, field + "." + m + ": missing");
+        }
+        take(list[i], field);
+      }
+    };
+    each("groups", {"process", "priority", "tickets", "resolved", "reopened", "response", "resolution", "clocks"},
+         [&](const json& g, const std::string& field) {
+           auto& mine = r.groups_[{need_string(g["process"], field + ".process"),
+                                   need_string(g["priority"], field + ".priority")}];
+           mine.tickets = state_count(g["tickets"], field + ".tickets");
+           mine.resolved = state_count(g["resolved"], field + ".resolved");
+           mine.reopened = state_count(g["reopened"], field + ".reopened");
+           mine.response = detail::state_seconds_list(g["response"], field + ".response");
+           mine.resolution = detail::state_seconds_list(g["resolution"], field + ".resolution");
+           const json& clocks = g["clocks"];
+           detail::need_object(clocks, field + ".clocks");
+           for (auto it = clocks.begin(); it != clocks.end(); ++it) {
+             const std::string at = field + ".clocks." + it.key();
+             detail::need_object(it.value(), at);
+             detail::only_keys(it.value(), at, {"met", "breached", "in_progress", "cancelled", "no_target"});
+             auto& t = mine.clocks[it.key()];
+             for (auto [name, count] : {std::pair{"met", &t.met}, std::pair{"breached", &t.breached},
+                                        std::pair{"in_progress", &t.in_progress},
+                                        std::pair{"cancelled", &t.cancelled}, std::pair{"no_target", &t.no_target}}) {
+               *count = it.value().contains(name) ? state_count(it.value()[name], at + "." + name) : 0;
+             }
+           }
+         });
+    each("backlog", {"process", "age", "open"}, [&](const json& b, const std::string& field) {
+      r.backlog_[{need_string(b["process"], field + ".process"), need_string(b["age"], field + ".age")}] =
+          state_count(b["open"], field + ".open");
+    });
+    each("time_in_state", {"process", "state", "seconds"}, [&](const json& t, const std::string& field) {
+      r.state_seconds_[{need_string(t["process"], field + ".process"), need_string(t["state"], field + ".state")}] =
+          detail::state_seconds_list(t["seconds"], field + ".seconds");
+    });
+    const json& changes = detail::state_member(state, "changes");
+    detail::need_object(changes, "changes");
+    for (auto p = changes.begin(); p != changes.end(); ++p) {
+      detail::need_object(p.value(), "changes." + p.key());
+      for (auto o = p.value().begin(); o != p.value().end(); ++o) {
+        r.changes_[p.key()][o.key()] = state_count(o.value(), "changes." + p.key() + "." + o.key());
+      }
+    }
+    each("refused", {"process", "event", "code", "count"}, [&](const json& x, const std::string& field) {
+      r.refused_[{need_string(x["process"], field + ".process"), need_string(x["event"], field + ".event"),
+                  need_string(x["code"], field + ".code")}] = state_count(x["count"], field + ".count");
+    });
+    return r;
+  });
 }
 
 inline service_report make_report(const event_store& store, const sla_policy& policy,

@@ -272,7 +272,7 @@ PYBIND11_MODULE(_itsm, m) {
               const std::string& comment, const py_hooks* host) {
              const auto who = make_actor(actor, roles, check_roles);
              const auto f = parse_json_arg(fields, "fields");
-             const ticket_turn turn(pt);
+             const ticket_turn turn(pt, kind);
              callback_escape escape;
              // Callbacks may raise what is not a refusal; the ticket is then put back as it was.
              std::optional<itsm::ticket> before;

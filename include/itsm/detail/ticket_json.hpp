@@ -26,6 +26,10 @@ inline nlohmann::json to_json(const outcome& o) {
     j["approvals_needed"] = o.approvals_needed;
   }
   if (!o.guard.empty()) j["guard"] = o.guard;
+  if (o.code == errc::role_denied) {
+    j["actor_roles"] = o.actor_roles;
+    j["allowed_roles"] = o.allowed_roles;
+  }
   if (!o.fired.empty()) j["fired"] = o.fired;
   if (!o.action_errors.empty()) j["action_errors"] = o.action_errors;
   return j;

@@ -37,7 +37,7 @@ int itsm_workflow_builtin(itsm_workflow** out, const char* name) {
 
 size_t itsm_workflow_builtin_count(void) {
   size_t n = 0;
-  guarded([&] {
+  guarded([&]() -> int {
     n = builtin_names().size();
     return ITSM_OK;
   });
@@ -46,7 +46,7 @@ size_t itsm_workflow_builtin_count(void) {
 
 const char* itsm_workflow_builtin_name(size_t i) {
   const char* name = nullptr;
-  guarded([&] {
+  guarded([&]() -> int {
     const auto& names = builtin_names();
     if (i >= names.size()) {
       return set_error(ITSM_ERANGE, "i: " + std::to_string(i) + " is past the last built-in workflow (there are " +

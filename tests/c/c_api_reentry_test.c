@@ -202,7 +202,7 @@ static int clone_guard(void *payload, const itsm_guard_call *call, char *reason,
   int *rc = (int *)payload;
   (void)reason, (void)size;
   *rc = itsm_ticket_clone(&copy, call->ticket);
-  if (*rc == ITSM_OK) *rc = itsm_ticket_fire(copy, "start", &desk, t0 + 60, NULL, NULL, NULL);
+  if (*rc == ITSM_OK) *rc = itsm_ticket_update(copy, &desk, t0 + 60, "{\"note\": \"on the copy\"}", NULL);
   itsm_ticket_free(copy);
   return 0;
 }

@@ -497,7 +497,7 @@ TEST_CASE("role_denied names the actor's roles and the roles that would do, in t
   CHECK(!other.contains("allowed_roles"));
 }
 
-TEST_CASE("a ticket changed from its own guard or action is refused as busy; the outer call commits as if it had not been tried", "[ticket]") {
+TEST_CASE("a ticket changed from its own guard or action is refused as busy, and the outer call commits as if it had not been tried", "[ticket]") {
   const auto wf = itsm::workflow::from_json(R"({"name": "loop", "fields": ["note"], "guards": ["check"], "actions": ["notify"],
       "states": [{"id": "new", "category": "new", "initial": true}, {"id": "open", "category": "open"},
                  {"id": "closed", "category": "closed", "terminal": true}],

@@ -139,7 +139,7 @@ void itsm_ticket_free(itsm_ticket* ticket) {
   // Freed while it runs its own guard or action, the ticket would be gone when the call running
   // them goes on: refused, and the ticket stays with its owner.
   if (live(ticket) && ticket->value.busy()) {
-    set_error(ITSM_EBUSY, itsm::detail::busy_message("itsm_ticket_free", ticket->value.id(), "freed"));
+    guarded([&] { return set_error(ITSM_EBUSY, itsm::detail::busy_message("itsm_ticket_free", ticket->value.id(), "freed")); });
     return;
   }
   release(ticket, "ticket");

@@ -44,6 +44,7 @@ enum class errc : int {
   not_found = -20,               ///< an unknown name: workflow, state, ticket
   tampered = -21,                ///< a hash-chained history that does not verify
   limit_exceeded = -22,          ///< input beyond one of `itsm::limits` (the message names it)
+  busy = -23,  ///< a ticket changed (or, in C, freed) from one of its own guards or actions: refused
 };
 
 /// One row of the code table: a code, its stable name and what it means in a few words.
@@ -79,6 +80,7 @@ inline constexpr errc_entry errc_entries[] = {
     {errc::not_found, "not_found", "not found"},
     {errc::tampered, "tampered", "tampered history"},
     {errc::limit_exceeded, "limit_exceeded", "limit exceeded"},
+    {errc::busy, "busy", "ticket busy running its own guards or actions"},
 };
 
 namespace detail {

@@ -5,8 +5,13 @@
  *  - Functions return ITSM_OK (0) or a negative itsm_error_code; the details of the last failure
  *    on the calling thread are in itsm_error_last(). No function aborts or lets an exception
  *    escape on bad input; a failed call changes none of its arguments' objects.
+ *  - Every call that fails sets the last error, those that return a pointer (NULL) or a number
+ *    (-1) instead of a code included. A call returning a code sets ITSM_OK when it succeeds; the
+ *    getters and the frees leave the last error alone when they succeed.
  *  - Objects are opaque handles created by itsm_<object>_<verb>(itsm_x **out, ...) and released
- *    by itsm_<object>_free(), which accepts NULL.
+ *    by itsm_<object>_free(), which accepts NULL. A free given a handle that is not live (one of
+ *    another kind, or one already freed whose memory has not been reused) does nothing and sets
+ *    the last error (ITSM_EINVAL naming the argument).
  *  - Instants are int64_t seconds since the Unix epoch, UTC; durations are int64_t seconds;
  *    text is UTF-8.
  *
@@ -65,7 +70,11 @@ typedef enum itsm_error_code {
   ITSM_EAMBIGUOUS = -19,   /**< more than one transition leads to the requested state */
   ITSM_ENOT_FOUND = -20,   /**< an unknown name (workflow, state) */
   ITSM_ETAMPERED = -21,    /**< a hash-chained history that does not verify */
-  ITSM_ELIMIT = -22        /**< input beyond one of the limits (itsm_get_limits); the message names it */
+  ITSM_ELIMIT = -22,       /**< input beyond one of the limits (itsm_get_limits); the message names it */
+  /** a ticket changed or freed from one of its own guards or actions (directly, or through
+   *  another ticket's call they make): the call is refused, the ticket is unchanged, and the
+   *  call running the guard or action goes on as if it had not been made */
+  ITSM_EBUSY = -23
 } itsm_error_code;
 
 /** The last error on the calling thread. Owned by the library: never free it. */
@@ -73,7 +82,8 @@ typedef struct itsm_error {
   int code;            /**< an itsm_error_code; ITSM_OK when the last call succeeded */
   const char *message; /**< UTF-8, names the field and the value; never NULL */
   /** JSON object with the machine-readable details of a refused ticket call ("state",
-   *  "allowed", "missing", "approvals", "approvals_needed", "guard"), or of a successful one
+   *  "allowed", "missing", "approvals", "approvals_needed", "guard"; on ITSM_EROLE
+   *  "actor_roles" and "allowed_roles"), or of a successful one
    *  ("fired", "action_errors", "approvals", "message": what an approval did, e.g. why the
    *  transition it completed did not fire yet); "{}" when there are none. Never NULL. */
   const char *detail;
@@ -92,7 +102,12 @@ ITSM_API const char *itsm_version_string(void);
 /** The library's version as MAJOR * 10000 + MINOR * 100 + PATCH. */
 ITSM_API int itsm_version_number(void);
 
-/** Releases text the library returned through a `char **out`; NULL is accepted. */
+/** Releases text the library returned through a `char **out`; NULL is accepted.
+ *  Releasing the same text twice is undefined behaviour, as for free() (and libgit2's
+ *  git_buf_dispose): the text is a plain malloc'd block the caller reads as any char *, so unlike
+ *  a handle it carries no tag of the library's to check, and telling a second release from a
+ *  first would take a registry of every text handed out (a lock and a table entry on every call
+ *  that returns text). Set the pointer to NULL after releasing it. */
 ITSM_API void itsm_free(void *text);
 
 /** Limits on what input can make the library do (docs/reliability.md, "Limits"). Input beyond one is
@@ -250,7 +265,8 @@ ITSM_API int itsm_workflow_from_json(itsm_workflow **out, const char *json, size
 ITSM_API int itsm_workflow_builtin(itsm_workflow **out, const char *name);
 /** How many built-in processes there are. */
 ITSM_API size_t itsm_workflow_builtin_count(void);
-/** The name of built-in `i` (static text), or NULL when i >= itsm_workflow_builtin_count(). */
+/** The name of built-in `i` (static text), or NULL when i >= itsm_workflow_builtin_count()
+ *  (the last error is then ITSM_ERANGE). */
 ITSM_API const char *itsm_workflow_builtin_name(size_t i);
 /** Releases a workflow handle; NULL is accepted. */
 ITSM_API void itsm_workflow_free(itsm_workflow *wf);
@@ -260,7 +276,7 @@ ITSM_API void itsm_workflow_free(itsm_workflow *wf);
  *  ITSM_OK when there is no error (warnings may be listed), ITSM_EDEFINITION when there are
  *  errors, ITSM_EPARSE when the text is not JSON (then *problems is NULL). */
 ITSM_API int itsm_workflow_validate(const char *json, size_t len, char **problems);
-/** The definition's name (owned by the workflow). */
+/** The definition's name (owned by the workflow); NULL on a bad handle, with the last error set. */
 ITSM_API const char *itsm_workflow_name(const itsm_workflow *wf);
 /** *out = the definition's JSON form. */
 ITSM_API int itsm_workflow_to_json(const itsm_workflow *wf, char **out);
@@ -283,8 +299,11 @@ typedef struct itsm_guard_call {
 } itsm_guard_call;
 
 /** A guard allows by returning 0. To refuse it returns nonzero and may write a reason (UTF-8,
- *  NUL-terminated, truncated to reason_size) into `reason`. A guard must not call itsm functions
- *  on the same ticket except the read-only ones. */
+ *  NUL-terminated, truncated to reason_size) into `reason`. A guard or action may read its ticket
+ *  (getters, snapshot, clone) and change other tickets; a call that would change or free its own
+ *  ticket (itsm_ticket_fire, _fire_as, _move_to, _approve, _reject, _update, itsm_ticket_free),
+ *  directly or from the hooks of another ticket's call it makes, is refused with ITSM_EBUSY
+ *  naming that call, and leaves the ticket as it was; the call running the hook goes on. */
 typedef int (*itsm_guard_fn)(void *payload, const itsm_guard_call *call, char *reason,
                              size_t reason_size);
 /** An action runs after a change committed, with the record just appended as JSON. Its return
@@ -337,7 +356,9 @@ typedef struct itsm_actor {
  *  (none). On failure *out is NULL. */
 ITSM_API int itsm_ticket_create(itsm_ticket **out, const itsm_workflow *wf, const char *id,
                                 const itsm_actor *who, int64_t at, const char *fields_json);
-/** Releases a ticket; NULL is accepted. */
+/** Releases a ticket; NULL is accepted. Called from one of the ticket's own guards or actions,
+ *  it does nothing and sets the last error to ITSM_EBUSY (the call running the hook still uses
+ *  the ticket); free it once that call has returned. */
 ITSM_API void itsm_ticket_free(itsm_ticket *ticket);
 /** *out = an independent copy of the ticket (same workflow, state, fields, history). */
 ITSM_API int itsm_ticket_clone(itsm_ticket **out, const itsm_ticket *ticket);
@@ -381,7 +402,7 @@ ITSM_API int itsm_ticket_allowed(const itsm_ticket *ticket, const itsm_actor *wh
 
 /** The ticket's id, state id and state category ("new", "open", "waiting", "resolved",
  *  "closed", "cancelled"); owned by the ticket, valid until its next change. NULL on a bad
- *  handle. */
+ *  handle, with the last error set (ITSM_ENULL, ITSM_EINVAL). */
 ITSM_API const char *itsm_ticket_id(const itsm_ticket *ticket);
 ITSM_API const char *itsm_ticket_state(const itsm_ticket *ticket);
 ITSM_API const char *itsm_ticket_category(const itsm_ticket *ticket);

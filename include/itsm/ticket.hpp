@@ -82,6 +82,11 @@ struct outcome {
   int approvals = 0;                  ///< valid approvals so far (on `approvals_pending`)
   int approvals_needed = 0;           ///< ... of this many
   std::string guard;                  ///< the guard that refused (on `guard_failed`)
+  /// On `role_denied`: the actor's roles and the roles that would have let it (the transition's,
+  /// or the approver role of the rule an approval or a veto answers to). Both are filled, even
+  /// when empty, so a caller can tell "holds none" from "not reported".
+  std::vector<std::string> actor_roles;
+  std::vector<std::string> allowed_roles;
   std::string fired;                  ///< approve: the transition it fired by itself, if any
   std::vector<std::string> action_errors;  ///< actions that threw after commit (code stays ok)
 
@@ -92,8 +97,28 @@ struct outcome {
 
 class ticket;
 
+namespace detail {
+/// Whether a ticket is running its host's guards or actions. It belongs to the object, not to its
+/// value: a copy made meanwhile (a clone a guard takes) is not running, and assigning another
+/// ticket's value to a running one leaves it running.
+struct running_flag {
+  bool on = false;
+  running_flag() = default;
+  running_flag(const running_flag&) noexcept {}
+  running_flag& operator=(const running_flag&) noexcept { return *this; }
+};
+
+/// The message of an `errc::busy` refusal: `call` (fire, ..., or a C function's name) `did`
+/// ("changed", "freed") ticket `id` from one of its own guards or actions.
+inline std::string busy_message(std::string_view call, std::string_view id, std::string_view did = "changed") {
+  return "busy: " + std::string(call) + ": ticket " + std::string(id) +
+         " is running one of its own guards or actions; it may not be " + std::string(did) + " until they return";
+}
+}  // namespace detail
+
 /// What a guard sees: the ticket before the change, the transition, the actor, the time and
-/// the fields as they would be after the change. Guards cannot change the ticket.
+/// the fields as they would be after the change. Guards cannot change the ticket: one that tries
+/// (through a reference of its own) is refused with `errc::busy`, and so is an action.
 struct guard_context {
   const ticket& subject;
   const transition_def& transition;
@@ -157,6 +182,12 @@ class ticket {
   /// independence (`segregation_of_duties`), approvals, the number of fields, then the host's
   /// guards; on success merges `fields` (null removes a field), appends one history record and
   /// runs the actions.
+  ///
+  /// Every operation that changes the ticket (fire, move_to, approve, reject, update) is refused
+  /// first of all with `errc::busy` while the ticket runs one of its own guards or actions
+  /// (`busy()`): a guard judges the ticket as it is, and the change it allows commits over that
+  /// ticket, so a change made meanwhile would be overwritten or committed from the wrong state.
+  /// Reading the ticket from there is fine.
   outcome fire(std::string_view transition_id, const actor& who, sys_seconds at,
                const nlohmann::json& fields = detail::empty_json_object(), std::string_view comment = {},
                const hooks* host = nullptr);
@@ -198,6 +229,10 @@ class ticket {
   /// on the fields as the transition alone would leave them). What a call brings or the host
   /// decides (fields, approvals, guards) is not checked.
   std::vector<std::string> allowed(const actor& who) const;
+
+  /// True while the ticket runs its host's guards or actions (see `fire`): changing it now is
+  /// refused with `errc::busy`. The C ABI also refuses to free it then.
+  bool busy() const noexcept { return running_.on; }
 
   const std::string& id() const noexcept { return id_; }
   const workflow& definition() const noexcept { return *wf_; }
@@ -296,6 +331,12 @@ class ticket {
   /// Every call checks this first, so a back-dated event is refused for its time whatever else
   /// is wrong with it.
   bool refuse_if_before_last(sys_seconds at, outcome& out) const;
+  /// Fills `out` (`busy`, naming `call`) and returns true while the ticket runs its own guards or
+  /// actions. Every changing call checks this before anything else.
+  bool refuse_if_busy(std::string_view call, outcome& out) const;
+  /// Runs `body` (the guards, or the actions) with the ticket marked busy.
+  template <class Body>
+  void while_busy(Body&& body);
   /// Fills `out` and returns true when no record can be appended: the history is at its limit,
   /// the comment is too long (`limit_exceeded`), the actor's name or the comment is not UTF-8
   /// (`invalid_argument`). The time is checked apart, first.
@@ -332,6 +373,7 @@ class ticket {
   nlohmann::json fields_;  // null until the first field
   std::vector<approval> approvals_;
   std::vector<history_record> history_;
+  detail::running_flag running_;
 };
 
 /// An outcome as JSON: `{"code", "message", "state"?, "allowed"?, "missing"?, "approvals"?,

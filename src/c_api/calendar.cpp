@@ -86,7 +86,7 @@ int itsm_calendar_from_json(itsm_calendar** out, const char* json_text, size_t l
   return new_from_json(out, json_text, len, [](std::string_view text) { return itsm::calendar::from_json(text); });
 }
 
-void itsm_calendar_free(itsm_calendar* cal) { release(cal); }
+void itsm_calendar_free(itsm_calendar* cal) { release(cal, "cal"); }
 
 int itsm_calendar_add(const itsm_calendar* cal, int64_t start, int64_t seconds, int64_t* out) {
   return itsm_calendar_add_ex(cal, start, seconds, nullptr, out);

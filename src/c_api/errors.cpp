@@ -39,6 +39,7 @@ constexpr std::pair<int, itsm::errc> c_codes[] = {
     {ITSM_ENOT_FOUND, itsm::errc::not_found},
     {ITSM_ETAMPERED, itsm::errc::tampered},
     {ITSM_ELIMIT, itsm::errc::limit_exceeded},
+    {ITSM_EBUSY, itsm::errc::busy},
 };
 constexpr bool c_codes_match() {
   for (const auto& [c, cpp] : c_codes) {

@@ -101,7 +101,7 @@ int itsm_event_store_new(itsm_event_store** out) {
   });
 }
 
-void itsm_event_store_free(itsm_event_store* store) { release(store); }
+void itsm_event_store_free(itsm_event_store* store) { release(store, "store"); }
 
 int itsm_event_store_add_workflow(itsm_event_store* store, const itsm_workflow* wf) {
   return guarded([&] {

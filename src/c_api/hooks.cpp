@@ -32,7 +32,7 @@ int itsm_hooks_new(itsm_hooks** out) {
   });
 }
 
-void itsm_hooks_free(itsm_hooks* hooks) { release(hooks); }
+void itsm_hooks_free(itsm_hooks* hooks) { release(hooks, "hooks"); }
 
 int itsm_hooks_add_guard(itsm_hooks* hooks, const char* name, itsm_guard_fn fn, void* payload) {
   return guarded([&] {
@@ -76,7 +76,7 @@ int itsm_change_schedule_from_json(itsm_change_schedule** out, const char* json_
   return new_from_json(out, json_text, len, [](std::string_view text) { return itsm::change_schedule::parse(text); });
 }
 
-void itsm_change_schedule_free(itsm_change_schedule* schedule) { release(schedule); }
+void itsm_change_schedule_free(itsm_change_schedule* schedule) { release(schedule, "schedule"); }
 
 int itsm_change_schedule_install(const itsm_change_schedule* schedule, itsm_hooks* hooks) {
   return guarded([&] {

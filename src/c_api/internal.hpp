@@ -267,13 +267,19 @@ int bad_handle(const H* h, const char* arg) {
            : set_error(ITSM_ENULL, std::string(arg) + ": NULL " + H::what);
 }
 
-/// The body of every itsm_*_free: NULL and handles that are not live (freed already, or of
-/// another kind) are left alone.
+/// The body of every itsm_*_free: NULL is accepted, and a handle that is not live (freed
+/// already, or of another kind) is left alone, the refusal recorded as the last error naming
+/// `arg` (a free returns nothing, so that is where a caller finds it). A successful free leaves
+/// the last error as it was, so that a caller may free what it made before reading why a call
+/// failed.
 template <class H>
-void release(H* h) {
-  if (!live(h)) return;
-  h->tag = 0;
-  delete h;
+void release(H* h, const char* arg) noexcept {
+  if (live(h)) {
+    h->tag = 0;
+    delete h;
+  } else if (h) {
+    guarded([&] { return bad_handle(h, arg); });
+  }
 }
 
 /// A new handle in `*out` holding the value of `made` (an itsm::result), or its error recorded.

@@ -21,7 +21,7 @@ int itsm_sla_from_json(itsm_sla** out, const char* json_text, size_t len) {
   return new_from_json(out, json_text, len, [](std::string_view text) { return itsm::sla_definition::from_json(text); });
 }
 
-void itsm_sla_free(itsm_sla* sla) { release(sla); }
+void itsm_sla_free(itsm_sla* sla) { release(sla, "sla"); }
 
 int itsm_sla_evaluate_json(const itsm_sla* sla, const char* history_json, size_t len, int64_t now, char** out) {
   return guarded([&] {

@@ -72,12 +72,14 @@ struct running_scope {
 
 /// Common shape of the ticket operations that take an actor, fields and hooks. `actor_of(ts,
 /// code)` gives the actor (converted from its C form, or held by an itsm_actor_handle), or
-/// NULL with the error set in `code`.
+/// NULL with the error set in `code`. `call` is the C function, as an ITSM_EBUSY refusal names it
+/// (the core refuses too, naming its own operation).
 template <class ActorOf, class Op>
-int ticket_call_as(itsm_ticket* ticket, ActorOf&& actor_of, const char* fields_json, const char* comment,
-                   const itsm_hooks* hooks, Op&& op) {
+int ticket_call_as(const char* call, itsm_ticket* ticket, ActorOf&& actor_of, const char* fields_json,
+                   const char* comment, const itsm_hooks* hooks, Op&& op) {
   return guarded([&] {
     if (!live(ticket)) return bad_handle(ticket, "ticket");
+    if (ticket->value.busy()) return set_error(ITSM_EBUSY, itsm::detail::busy_message(call, ticket->value.id()));
     if (hooks && !live(hooks)) return bad_handle(hooks, "hooks");
     thread_state& ts = slot();
     int code = ITSM_OK;
@@ -101,11 +103,11 @@ int ticket_call_as(itsm_ticket* ticket, ActorOf&& actor_of, const char* fields_j
 /// ticket_call_as with the actor in its C form: converted into the thread's actor buffer (saving
 /// allocations), or into a fresh actor for a guard or action making ticket calls of its own.
 template <class Op>
-int ticket_call(itsm_ticket* ticket, const itsm_actor* who, const char* fields_json, const char* comment,
-                const itsm_hooks* hooks, Op&& op) {
+int ticket_call(const char* call, itsm_ticket* ticket, const itsm_actor* who, const char* fields_json,
+                const char* comment, const itsm_hooks* hooks, Op&& op) {
   itsm::actor nested;
   return ticket_call_as(
-      ticket,
+      call, ticket,
       [&](thread_state& ts, int& code) -> const itsm::actor* {
         itsm::actor& actor = ts.running_ticket ? nested : ts.actor;
         return read_actor(who, actor, code) ? &actor : nullptr;
@@ -152,7 +154,15 @@ int itsm_ticket_create(itsm_ticket** out, const itsm_workflow* wf, const char* i
   });
 }
 
-void itsm_ticket_free(itsm_ticket* ticket) { release(ticket); }
+void itsm_ticket_free(itsm_ticket* ticket) {
+  // Freed while it runs its own guard or action, the ticket would be gone when the call running
+  // them goes on: refused, and the ticket stays with its owner.
+  if (live(ticket) && ticket->value.busy()) {
+    guarded([&] { return set_error(ITSM_EBUSY, itsm::detail::busy_message("itsm_ticket_free", ticket->value.id(), "freed")); });
+    return;
+  }
+  release(ticket, "ticket");
+}
 
 int itsm_ticket_clone(itsm_ticket** out, const itsm_ticket* ticket) {
   return guarded([&] {
@@ -167,7 +177,7 @@ int itsm_ticket_clone(itsm_ticket** out, const itsm_ticket* ticket) {
 int itsm_ticket_fire(itsm_ticket* ticket, const char* transition, const itsm_actor* who, int64_t at,
                      const char* fields_json, const char* comment, const itsm_hooks* hooks) {
   if (!transition) return set_error(ITSM_ENULL, "transition: NULL");
-  return ticket_call(ticket, who, fields_json, comment, hooks, fire_op(transition, at));
+  return ticket_call("itsm_ticket_fire", ticket, who, fields_json, comment, hooks, fire_op(transition, at));
 }
 
 int itsm_actor_new(itsm_actor_handle** out, const itsm_actor* who) {
@@ -182,13 +192,13 @@ int itsm_actor_new(itsm_actor_handle** out, const itsm_actor* who) {
   });
 }
 
-void itsm_actor_free(itsm_actor_handle* who) { release(who); }
+void itsm_actor_free(itsm_actor_handle* who) { release(who, "who"); }
 
 int itsm_ticket_fire_as(itsm_ticket* ticket, const char* transition, const itsm_actor_handle* who, int64_t at,
                         const char* fields_json, const char* comment, const itsm_hooks* hooks) {
   if (!transition) return set_error(ITSM_ENULL, "transition: NULL");
   return ticket_call_as(
-      ticket,
+      "itsm_ticket_fire_as", ticket,
       [&](thread_state&, int& code) -> const itsm::actor* {
         if (live(who)) return &who->value;
         code = bad_handle(who, "who");
@@ -200,7 +210,7 @@ int itsm_ticket_fire_as(itsm_ticket* ticket, const char* transition, const itsm_
 int itsm_ticket_move_to(itsm_ticket* ticket, const char* state, const itsm_actor* who, int64_t at,
                         const char* fields_json, const char* comment, const itsm_hooks* hooks) {
   if (int code = guarded([&] { return need_text(state, "state"); }); code != ITSM_OK) return code;
-  return ticket_call(ticket, who, fields_json, comment, hooks,
+  return ticket_call("itsm_ticket_move_to", ticket, who, fields_json, comment, hooks,
                      [&](itsm::ticket& t, const itsm::actor& a, const json& f, std::string_view c, const itsm::hooks* h) {
                        return t.move_to(state, a, instant(at), f, c, h);
                      });
@@ -208,7 +218,7 @@ int itsm_ticket_move_to(itsm_ticket* ticket, const char* state, const itsm_actor
 
 int itsm_ticket_approve(itsm_ticket* ticket, const itsm_actor* who, int64_t at, const char* comment,
                         const itsm_hooks* hooks) {
-  return ticket_call(ticket, who, nullptr, comment, hooks,
+  return ticket_call("itsm_ticket_approve", ticket, who, nullptr, comment, hooks,
                      [&](itsm::ticket& t, const itsm::actor& a, const json&, std::string_view c, const itsm::hooks* h) {
                        return t.approve(a, instant(at), c, h);
                      });
@@ -216,7 +226,7 @@ int itsm_ticket_approve(itsm_ticket* ticket, const itsm_actor* who, int64_t at, 
 
 int itsm_ticket_reject(itsm_ticket* ticket, const itsm_actor* who, int64_t at, const char* fields_json,
                        const char* comment, const itsm_hooks* hooks) {
-  return ticket_call(ticket, who, fields_json, comment, hooks,
+  return ticket_call("itsm_ticket_reject", ticket, who, fields_json, comment, hooks,
                      [&](itsm::ticket& t, const itsm::actor& a, const json& f, std::string_view c, const itsm::hooks* h) {
                        return t.reject(a, instant(at), f, c, h);
                      });
@@ -224,7 +234,7 @@ int itsm_ticket_reject(itsm_ticket* ticket, const itsm_actor* who, int64_t at, c
 
 int itsm_ticket_update(itsm_ticket* ticket, const itsm_actor* who, int64_t at, const char* fields_json,
                        const char* comment) {
-  return ticket_call(ticket, who, fields_json, comment, nullptr,
+  return ticket_call("itsm_ticket_update", ticket, who, fields_json, comment, nullptr,
                      [&](itsm::ticket& t, const itsm::actor& a, const json& f, std::string_view c, const itsm::hooks*) {
                        return t.update(a, instant(at), f, c);
                      });

@@ -36,23 +36,29 @@ int itsm_workflow_builtin(itsm_workflow** out, const char* name) {
 }
 
 size_t itsm_workflow_builtin_count(void) {
-  try {
-    return builtin_names().size();
-  } catch (...) {
-    return 0;
-  }
+  size_t n = 0;
+  guarded([&]() -> int {
+    n = builtin_names().size();
+    return ITSM_OK;
+  });
+  return n;
 }
 
 const char* itsm_workflow_builtin_name(size_t i) {
-  try {
+  const char* name = nullptr;
+  guarded([&]() -> int {
     const auto& names = builtin_names();
-    return i < names.size() ? names[i].c_str() : nullptr;
-  } catch (...) {
-    return nullptr;
-  }
+    if (i >= names.size()) {
+      return set_error(ITSM_ERANGE, "i: " + std::to_string(i) + " is past the last built-in workflow (there are " +
+                                        std::to_string(names.size()) + ")");
+    }
+    name = names[i].c_str();
+    return ITSM_OK;
+  });
+  return name;
 }
 
-void itsm_workflow_free(itsm_workflow* wf) { release(wf); }
+void itsm_workflow_free(itsm_workflow* wf) { release(wf, "wf"); }
 
 int itsm_workflow_validate(const char* json_text, size_t len, char** problems) {
   return guarded([&] {

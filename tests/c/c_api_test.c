@@ -25,7 +25,7 @@ static void test_errors(void) {
   CHECK(strcmp(itsm_strerror(ITSM_EINVAL), "invalid argument") == 0);
   CHECK(strcmp(itsm_strerror(12345), "unknown error code") == 0);
   CHECK(strcmp(itsm_strerror(1), "unknown error code") == 0);
-  CHECK(strcmp(itsm_strerror(ITSM_ELIMIT - 1), "unknown error code") == 0);
+  CHECK(strcmp(itsm_strerror(ITSM_EBUSY - 1), "unknown error code") == 0);
   CHECK(strcmp(itsm_strerror(INT_MIN), "unknown error code") == 0);
   CHECK(strcmp(itsm_strerror(ITSM_ENOT_ALLOWED), "transition not allowed from the current state") == 0);
   {

@@ -306,6 +306,9 @@ static void test_incident(void) {
 
   REFUSED(t, ITSM_EUNKNOWN_TRANSITION, itsm_ticket_fire(t, "teleport", &desk, t0 + 60, NULL, NULL, NULL));
   REFUSED(t, ITSM_EROLE, itsm_ticket_fire(t, "start", &caller, t0 + 60, NULL, NULL, NULL));
+  /* The detail names the actor's roles and the roles the transition allows (docs/workflows.md). */
+  CHECK(CONTAINS(saved_detail, "\"actor_roles\":[\"caller\"]"));
+  CHECK(CONTAINS(saved_detail, "\"allowed_roles\":[\"service_desk\",\"support\"]"));
   REFUSED(t, ITSM_ENOT_ALLOWED, itsm_ticket_fire(t, "close", &desk, t0 + 60, NULL, NULL, NULL));
   CHECK(CONTAINS(saved_detail, "\"state\":\"new\"") && CONTAINS(saved_detail, "\"allowed\""));
   REFUSED(t, ITSM_EMISSING_FIELDS, itsm_ticket_fire(t, "hold", &desk, t0 + 60, NULL, NULL, NULL));

@@ -22,6 +22,7 @@ TEST_CASE("every code has its row: a unique name and a description") {
     CHECK(names.insert(e.name).second);
   }
   CHECK(itsm::to_string(errc::limit_exceeded) == std::string("limit_exceeded"));
+  CHECK(itsm::to_string(errc::busy) == std::string("busy"));
 }
 
 TEST_CASE("names and descriptions of a few codes, as the C ABI and Python have always said them") {
@@ -34,7 +35,7 @@ TEST_CASE("names and descriptions of a few codes, as the C ABI and Python have a
 }
 
 TEST_CASE("a value that is no code: unknown, without reading outside the table") {
-  for (const int v : {1, 12345, -23, -40, INT_MAX, INT_MIN, INT_MIN + 1}) {
+  for (const int v : {1, 12345, -24, -40, INT_MAX, INT_MIN, INT_MIN + 1}) {
     CAPTURE(v);
     CHECK(itsm::entry_of(static_cast<errc>(v)) == nullptr);
     CHECK(itsm::to_string(static_cast<errc>(v)) == std::string("unknown"));

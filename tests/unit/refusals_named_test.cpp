@@ -300,6 +300,8 @@ TEST_CASE("a reject transition without roles is the approval rule's to fire", "[
   const auto denied = t.reject(clerk, at(120), {{"reason", "no"}});
   CHECK(denied.code == itsm::errc::role_denied);
   CHECK(denied.message == "role_denied: rejecting with 'turn_down' needs the approver role 'cab' (of 'accept'); 'cleo' has [clerk]");
+  CHECK(denied.actor_roles == std::vector<std::string>{"clerk"});
+  CHECK(denied.allowed_roles == std::vector<std::string>{"cab"});
   // An owner named in a list-valued exclude field may not approve or reject.
   CHECK(t.reject(owners, at(120), {{"reason", "no"}}).code == itsm::errc::segregation_of_duties);
   CHECK(t.approve(owners, at(120)).code == itsm::errc::segregation_of_duties);
@@ -458,4 +460,99 @@ TEST_CASE("event lines: every key of the form is checked and named", "[events][e
   CHECK(store.find("X")->snapshot() == before);
   CHECK(store.counts().refused == rows.size());
   CHECK(store.tickets().size() == 1);
+}
+
+TEST_CASE("role_denied names the actor's roles and the roles that would do, in the outcome and its JSON", "[ticket]") {
+  const auto wf = itsm::workflow::from_json(R"({"name": "roles", "roles": ["clerk", "lead", "cab", "guest"],
+      "states": [{"id": "open", "category": "new", "initial": true}, {"id": "voting", "category": "open"},
+                 {"id": "done", "category": "closed", "terminal": true}],
+      "transitions": [{"id": "submit", "from": ["open"], "to": "voting", "roles": ["clerk", "lead"]},
+                      {"id": "accept", "from": ["voting"], "to": "done", "approvals": {"role": "cab", "min": 1}}]})");
+  REQUIRE(wf);
+  const itsm::actor guest{"gus", {"guest", "reader"}}, nobody{"nora", {}}, clerk{"cleo", {"clerk"}};
+  auto t = itsm::ticket::create(*wf, "R1", clerk, at(0)).value();
+  // A transition's own roles.
+  const auto by_guest = t.fire("submit", guest, at(60));
+  CHECK(by_guest.code == itsm::errc::role_denied);
+  CHECK(by_guest.actor_roles == std::vector<std::string>{"guest", "reader"});
+  CHECK(by_guest.allowed_roles == std::vector<std::string>{"clerk", "lead"});
+  CHECK(itsm::to_json(by_guest) == json{{"code", "role_denied"},
+                                        {"message", by_guest.message},
+                                        {"actor_roles", {"guest", "reader"}},
+                                        {"allowed_roles", {"clerk", "lead"}}});
+  // An actor with no roles: both keys are there, one empty.
+  const auto by_nobody = itsm::to_json(t.fire("submit", nobody, at(60)));
+  CHECK(by_nobody.at("actor_roles") == json::array());
+  CHECK(by_nobody.at("allowed_roles") == json{"clerk", "lead"});
+  // An approval: the rule's role.
+  REQUIRE(t.fire("submit", clerk, at(60)).ok());
+  const auto approving = t.approve(clerk, at(120));
+  CHECK(approving.code == itsm::errc::role_denied);
+  CHECK(approving.actor_roles == std::vector<std::string>{"clerk"});
+  CHECK(approving.allowed_roles == std::vector<std::string>{"cab"});
+  // Other refusals carry neither key.
+  const auto other = itsm::to_json(t.fire("submit", clerk, at(180)));
+  CHECK(other.at("code") == "not_allowed_from_state");
+  CHECK(!other.contains("actor_roles"));
+  CHECK(!other.contains("allowed_roles"));
+}
+
+TEST_CASE("a ticket changed from its own guard or action is refused as busy, and the outer call commits as if it had not been tried", "[ticket]") {
+  const auto wf = itsm::workflow::from_json(R"({"name": "loop", "fields": ["note"], "guards": ["check"], "actions": ["notify"],
+      "states": [{"id": "new", "category": "new", "initial": true}, {"id": "open", "category": "open"},
+                 {"id": "closed", "category": "closed", "terminal": true}],
+      "transitions": [{"id": "start", "from": ["new"], "to": "open", "guards": ["check"], "actions": ["notify"]},
+                      {"id": "close", "from": ["open"], "to": "closed"}]})");
+  REQUIRE(wf);
+  const itsm::actor a{"ann", {}};
+  auto t = itsm::ticket::create(*wf, "B1", a, at(0)).value();
+  const auto twin = t;
+  std::vector<itsm::outcome> inner;
+  bool busy_seen = false, clone_busy = true;
+  itsm::hooks host;
+  // The host holds the ticket by a reference of its own (guards are given a const one).
+  host.guard("check", [&](const itsm::guard_context& g) -> std::optional<std::string> {
+    busy_seen = g.subject.busy();
+    itsm::ticket copy = g.subject;  // a copy is a ticket of its own: not busy
+    clone_busy = copy.busy();
+    inner.push_back(t.fire("start", a, at(30)));
+    inner.push_back(t.move_to("open", a, at(30)));
+    inner.push_back(t.update(a, at(30), {{"note", "from the guard"}}));
+    inner.push_back(t.approve(a, at(30)));
+    inner.push_back(t.reject(a, at(30)));
+    inner.push_back(copy.update(a, at(30), {{"note", "on the copy"}}));
+    return std::nullopt;
+  });
+  host.action("notify", [&](const itsm::ticket&, const itsm::history_record&) {
+    inner.push_back(t.fire("close", a, at(40)));
+    inner.push_back(t.update(a, at(40), {{"note", "from the action"}}));
+  });
+  const auto done = t.fire("start", a, at(20), json::object(), "", &host);
+  REQUIRE(done.ok());
+  CHECK(done.action_errors.empty());
+  CHECK(busy_seen);
+  CHECK_FALSE(clone_busy);
+  CHECK_FALSE(t.busy());
+  REQUIRE(inner.size() == 8);
+  const char* calls[] = {"fire", "move_to", "update", "approve", "reject", nullptr, "fire", "update"};
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    INFO(i);
+    if (calls[i] == nullptr) {
+      CHECK(inner[i].ok());  // the copy changed
+      continue;
+    }
+    CHECK(inner[i].code == itsm::errc::busy);
+    CHECK(inner[i].message == std::string("busy: ") + calls[i] +
+                                  ": ticket B1 is running one of its own guards or actions; it may not be changed until they return");
+  }
+  CHECK(std::string(itsm::to_string(itsm::errc::busy)) == "busy");
+  // The ticket is what the outer call alone makes of it.
+  auto alone = twin;
+  itsm::hooks quiet;
+  quiet.guard("check", [](const itsm::guard_context&) -> std::optional<std::string> { return std::nullopt; });
+  REQUIRE(alone.fire("start", a, at(20), json::object(), "", &quiet).ok());
+  CHECK(t.snapshot() == alone.snapshot());
+  CHECK(itsm::ticket::restore(wf.value(), t.snapshot()).has_value());
+  // Afterwards the ticket changes as usual.
+  CHECK(t.fire("close", a, at(50)).ok());
 }

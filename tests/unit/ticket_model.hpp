@@ -261,7 +261,7 @@ class ticket {
     }
     const auto& rule = *t->approvals;
     if (append_refuses(who, comment, p, 3)) return p.out;
-    if (who.check_roles && !who.has_role(rule.role)) return code(itsm::errc::role_denied);
+    if (who.check_roles && !who.has_role(rule.role)) return role_denied(who, {rule.role});
     for (const auto& f : rule.exclude)
       if (names(get(fields_, f), who.name)) return code(itsm::errc::segregation_of_duties);
     for (const auto& a : approvals_)
@@ -300,6 +300,14 @@ class ticket {
   static itsm::outcome code(itsm::errc c) {
     itsm::outcome o;
     o.code = c;
+    return o;
+  }
+  /// docs/workflows.md, "Refusal codes": role_denied names the actor's roles and the roles that
+  /// would have let it (the transition's, or the approver role of the rule).
+  static itsm::outcome role_denied(const itsm::actor& who, std::vector<std::string> allowed) {
+    itsm::outcome o = code(itsm::errc::role_denied);
+    o.actor_roles = who.roles;
+    o.allowed_roles = std::move(allowed);
     return o;
   }
   const itsm::state_def& state_def(const std::string& id) const {
@@ -375,14 +383,14 @@ class ticket {
     p.step = 4;
     const bool holds_one = std::any_of(t.roles.begin(), t.roles.end(), [&](const std::string& r) { return who.has_role(r); });
     if (who.check_roles && !t.roles.empty() && !holds_one) {
-      p.out.code = itsm::errc::role_denied;
+      p.out = role_denied(who, t.roles);
       return true;
     }
     if (t.kind == itsm::transition_kind::reject) {
       if (const auto* approved = approval_transition_for(who)) {
         const auto& rule = *approved->approvals;
         if (who.check_roles && !who.has_role(rule.role)) {
-          p.out.code = itsm::errc::role_denied;
+          p.out = role_denied(who, {rule.role});
           return true;
         }
         for (const auto& f : rule.exclude) {

@@ -29,9 +29,12 @@ class TransitionRefused(WorkflowError):
     approvals: int
     approvals_needed: int
     guard: str
+    actor_roles: List[str]
+    allowed_roles: List[str]
     def __init__(self, message: str, code: int = ..., state: str = ..., allowed: Optional[List[str]] = ...,
                  missing: Optional[List[str]] = ..., approvals: int = ..., approvals_needed: int = ...,
-                 guard: str = ...) -> None: ...
+                 guard: str = ..., actor_roles: Optional[List[str]] = ...,
+                 allowed_roles: Optional[List[str]] = ...) -> None: ...
 
 class TamperedError(WorkflowError): ...
 

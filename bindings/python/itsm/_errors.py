@@ -37,12 +37,15 @@ class TransitionRefused(WorkflowError):
     """A ticket operation (fire, move_to, approve, reject, update) was refused; the ticket is
     unchanged. Besides `.code` / `.reason`: `.state` (the ticket's state), `.allowed` (the
     transitions allowed from it, on `not_allowed_from_state`), `.missing` (fields, on
-    `missing_fields`), `.approvals` / `.approvals_needed` (on `approvals_pending`) and `.guard`
-    (the guard that said no, on `guard_failed`)."""
+    `missing_fields`), `.approvals` / `.approvals_needed` (on `approvals_pending`), `.guard`
+    (the guard that said no, on `guard_failed`) and `.actor_roles` / `.allowed_roles` (the
+    actor's roles and those that would have let it, on `role_denied`). A call made on a ticket
+    from one of its own guards or actions is refused with reason `"busy"`."""
 
     def __init__(self, message: str, code: int = -1, state: str = "", allowed: Optional[List[str]] = None,
                  missing: Optional[List[str]] = None, approvals: int = 0, approvals_needed: int = 0,
-                 guard: str = ""):
+                 guard: str = "", actor_roles: Optional[List[str]] = None,
+                 allowed_roles: Optional[List[str]] = None):
         super().__init__(message, code)
         self.state = state
         self.allowed = list(allowed or [])
@@ -50,6 +53,8 @@ class TransitionRefused(WorkflowError):
         self.approvals = approvals
         self.approvals_needed = approvals_needed
         self.guard = guard
+        self.actor_roles = list(actor_roles or [])
+        self.allowed_roles = list(allowed_roles or [])
 
 
 class TamperedError(WorkflowError):

@@ -284,7 +284,8 @@ class Ticket:
         code = _CODE_OF.get(j["code"], _code("internal"))
         if code != 0:
             refused = TransitionRefused(j["message"], code, j.get("state", ""), j.get("allowed"), j.get("missing"),
-                                        j.get("approvals", 0), j.get("approvals_needed", 0), j.get("guard", ""))
+                                        j.get("approvals", 0), j.get("approvals_needed", 0), j.get("guard", ""),
+                                        j.get("actor_roles"), j.get("allowed_roles"))
             if hooks is not None and j.get("guard") and call.guard_error is not None:
                 raise refused from call.guard_error
             raise refused

@@ -287,7 +287,7 @@ PYBIND11_MODULE(_itsm, m) {
              const auto who = make_actor(actor, roles, check_roles);
              auto f = parse_json_arg(fields, "fields");
              itsm::detail::json_release_guard f_guard(f);  // freeing it must not allocate
-             const ticket_turn turn(pt);
+             const ticket_turn turn(pt, kind);
              callback_escape escape;
              // Callbacks may raise what is not a refusal; the ticket is then put back as it was.
              std::optional<itsm::ticket> before;

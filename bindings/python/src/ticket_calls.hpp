@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -58,13 +59,15 @@ inline std::map<std::thread::id, const py_ticket*>& waiting_for() {
 
 class ticket_turn {
  public:
-  explicit ticket_turn(py_ticket& pt) : pt_(pt) {
+  /// `call` is the operation (fire, move_to, ...), as a refusal names it.
+  ticket_turn(py_ticket& pt, std::string_view call) : pt_(pt) {
     const auto me = std::this_thread::get_id();
     std::unique_lock<std::mutex> lock(turns_mutex());
     if (pt_.owner == me) {
+      // The core's refusal (errc::busy), given before the engine is reached: this thread's call
+      // holds the ticket, so it is one of that call's guards or actions asking.
       lock.unlock();
-      raise(itsm::error{itsm::errc::invalid_argument,
-                        "ticket " + pt_.t.id() + ": may not be changed (or replaced) from one of its own guards or actions"});
+      raise(itsm::error{itsm::errc::busy, itsm::detail::busy_message(call, pt_.t.id())});
     }
     if (pt_.owner == std::thread::id{}) {
       pt_.owner = me;

@@ -98,9 +98,14 @@ def test_a_ticket_changed_from_its_own_guard_is_still_refused():
     t = ticket()
     hooks = itsm.Hooks()
     hooks.guard("check", lambda ctx: ctx.ticket.fire("poke", AGENT, AT))
-    with pytest.raises(itsm.TransitionRefused, match="from one of its own guards or actions") as info:
+    with pytest.raises(itsm.TransitionRefused, match="is running one of its own guards or actions") as info:
         t.fire("poke", AGENT, AT, hooks=hooks)
     assert info.value.reason == "guard_failed"
+    # What the guard's own call raised: the core's busy refusal, as C and C++ give it.
+    inner = info.value.__cause__
+    assert isinstance(inner, itsm.TransitionRefused) and inner.reason == "busy" and inner.code == -23
+    assert str(inner) == (f"busy: fire: ticket {t.id} is running one of its own guards or actions; "
+                          "it may not be changed until they return")
     assert len(t.history) == 2
 
 

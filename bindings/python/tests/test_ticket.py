@@ -61,7 +61,8 @@ def test_refusals_raise_with_details_and_change_nothing():
          lambda e: e.state == "in_progress" and e.allowed == ["hold", "resolve", "cancel"]),
         (lambda: t.fire("explode", DESK, at(11)), "unknown_transition", lambda e: "explode" in str(e)),
         (lambda: t.fire("hold", CALLER, at(11), fields={"hold_reason": "awaiting_caller"}), "role_denied",
-         lambda e: "ann" in str(e)),
+         lambda e: "ann" in str(e) and e.actor_roles == list(CALLER.roles)
+         and e.allowed_roles == ["service_desk", "support"]),
         (lambda: t.fire("hold", DESK, at(9), fields={"hold_reason": "awaiting_caller"}), "time_went_backwards",
          lambda e: True),
         (lambda: t.fire("hold", DESK, at(11), fields={"hold_reason": "bored"}), "invalid_argument",

@@ -200,6 +200,14 @@ inline int compute_priority(const workflow& wf, const json& fields) {
   if (!is_present(i) || !is_present(u)) return 0;
   return wf.priority(parse_level(*i), parse_level(*u));
 }
+
+/// The details of a `role_denied` refusal: the actor's roles (as text that is UTF-8: roles are
+/// only compared, so a C caller's are not checked) and the roles that would have let it.
+inline void name_roles(outcome& out, const actor& who, std::vector<std::string> allowed) {
+  out.actor_roles.clear();
+  for (const auto& r : who.roles) out.actor_roles.push_back(utf8_or_replaced(r));
+  out.allowed_roles = std::move(allowed);
+}
 }  // namespace detail
 }  // namespace v1
 }  // namespace itsm

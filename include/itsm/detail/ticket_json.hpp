@@ -30,6 +30,10 @@ inline nlohmann::json to_json(const outcome& o) {
       j["approvals_needed"] = o.approvals_needed;
     }
     if (!o.guard.empty()) j["guard"] = o.guard;
+    if (o.code == errc::role_denied) {
+      detail::json_set(j, "actor_roles", o.actor_roles);
+      detail::json_set(j, "allowed_roles", o.allowed_roles);
+    }
     if (!o.fired.empty()) j["fired"] = o.fired;
     if (!o.action_errors.empty()) detail::json_set(j, "action_errors", o.action_errors);
   } catch (...) {

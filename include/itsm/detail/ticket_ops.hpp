@@ -24,6 +24,27 @@ inline bool ticket::refuse_if_before_last(sys_seconds at, outcome& out) const {
   return true;
 }
 
+inline bool ticket::refuse_if_busy(std::string_view call, outcome& out) const {
+  if (!running_.on) return false;
+  out.code = errc::busy;
+  out.message = detail::busy_message(call, id_);
+  return true;
+}
+
+template <class Body>
+void ticket::while_busy(Body&& body) {
+  // Saved and put back (not cleared): a guard of a copy is not a guard of this ticket.
+  const bool was = running_.on;
+  running_.on = true;
+  try {
+    body();
+  } catch (...) {
+    running_.on = was;
+    throw;
+  }
+  running_.on = was;
+}
+
 inline bool ticket::refuse_if_cannot_append(const actor& who, std::string_view comment, outcome& out) const {
   const auto& lim = detail::limits_now();
   if (const std::size_t max = lim.history.load(std::memory_order_relaxed); history_.size() >= max) {
@@ -137,6 +158,7 @@ bool ticket::refuse_if_actor_may_not(workflow::index t, const actor& who, Lookup
     out.code = errc::role_denied;
     out.message = "role_denied: transition '" + tr.id + "' needs one of [" + detail::join(tr.roles) + "]; '" +
                   who.name + "' has [" + detail::utf8_or_replaced(detail::join(who.roles)) + "]";
+    detail::name_roles(out, who, tr.roles);
     return true;
   }
   if (tr.kind != transition_kind::reject) return false;
@@ -149,6 +171,7 @@ bool ticket::refuse_if_actor_may_not(workflow::index t, const actor& who, Lookup
     out.message = "role_denied: rejecting with '" + tr.id + "' needs the approver role '" + rule.role + "' (of '" +
                   wf_->transition(approved).id + "'); '" + who.name + "' has [" +
                   detail::utf8_or_replaced(detail::join(who.roles)) + "]";
+    detail::name_roles(out, who, {rule.role});
     return true;
   }
   for (const auto& f : rule.exclude) {
@@ -301,7 +324,7 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
       }
       std::optional<std::string> refusal;
       try {
-        refusal = (*fn)(guard_context{*this, tr, who, at, after});
+        while_busy([&] { refusal = (*fn)(guard_context{*this, tr, who, at, after}); });
       } catch (const std::bad_alloc&) {
         throw;  // out of memory is no refusal: nothing has changed, and the caller hears so
       } catch (const std::exception& e) {
@@ -337,7 +360,7 @@ inline outcome ticket::apply(workflow::index t, const actor& who, sys_seconds at
       const action_fn* fn = host->find_action(a);
       if (fn == nullptr || !*fn) continue;
       try {
-        (*fn)(*this, history_.back());
+        while_busy([&] { (*fn)(*this, history_.back()); });
       } catch (const std::exception& e) {
         detail::note_action_error(out, a, e.what());
       } catch (...) {
@@ -352,7 +375,7 @@ inline outcome ticket::fire(std::string_view transition_id, const actor& who, sy
                             const nlohmann::json& fields, std::string_view comment, const hooks* host) {
   try {
     outcome out;
-    if (refuse_if_before_last(at, out)) return out;
+    if (refuse_if_busy("fire", out) || refuse_if_before_last(at, out)) return out;
     const workflow::index t = wf_->find_transition(state_, transition_id);
     if (t == workflow::npos) {
       if (wf_->has_transition_id(transition_id)) {
@@ -376,7 +399,7 @@ inline outcome ticket::fire(std::string_view transition_id, const actor& who, sy
 inline outcome ticket::move_to(std::string_view state_id, const actor& who, sys_seconds at,
                                const nlohmann::json& fields, std::string_view comment, const hooks* host) {
   outcome out;
-  if (refuse_if_before_last(at, out)) return out;
+  if (refuse_if_busy("move_to", out) || refuse_if_before_last(at, out)) return out;
   const workflow::index target = wf_->find_state(state_id);
   if (target == workflow::npos) {
     out.code = errc::not_found;
@@ -426,6 +449,7 @@ inline outcome ticket::add_approval(workflow::index t, const actor& who, sys_sec
     out.code = errc::role_denied;
     out.message = "role_denied: approving '" + tr.id + "' needs the role '" + rule.role + "'; '" + who.name +
                   "' has [" + detail::utf8_or_replaced(detail::join(who.roles)) + "]";
+    detail::name_roles(out, who, {rule.role});
     return out;
   }
   for (const auto& f : rule.exclude) {
@@ -457,7 +481,7 @@ inline outcome ticket::add_approval(workflow::index t, const actor& who, sys_sec
 inline outcome ticket::approve(const actor& who, sys_seconds at, std::string_view comment, const hooks* host) {
   try {
     outcome out;
-    if (refuse_if_before_last(at, out)) return out;
+    if (refuse_if_busy("approve", out) || refuse_if_before_last(at, out)) return out;
     const workflow::index chosen = approval_transition_for(who);
     if (chosen == workflow::npos) {
       refuse_not_allowed(out, "nothing leaving state '" + state() + "' needs approvals");
@@ -509,7 +533,7 @@ inline outcome ticket::approve(const actor& who, sys_seconds at, std::string_vie
 inline outcome ticket::reject(const actor& who, sys_seconds at, const nlohmann::json& fields,
                               std::string_view comment, const hooks* host) {
   outcome out;
-  if (refuse_if_before_last(at, out)) return out;
+  if (refuse_if_busy("reject", out) || refuse_if_before_last(at, out)) return out;
   for (auto t : wf_->outgoing(state_)) {
     if (wf_->transition(t).kind == transition_kind::reject) return apply(t, who, at, fields, comment, host, check_mode::full);
   }
@@ -520,7 +544,7 @@ inline outcome ticket::reject(const actor& who, sys_seconds at, const nlohmann::
 inline outcome ticket::update(const actor& who, sys_seconds at, const nlohmann::json& fields,
                               std::string_view comment) {
   outcome out;
-  if (refuse_if_before_last(at, out)) return out;
+  if (refuse_if_busy("update", out) || refuse_if_before_last(at, out)) return out;
   if (is_terminal()) {
     refuse_not_allowed(out, "ticket " + id_ + " is in the terminal state '" + state() + "'; its fields can no longer change");
     return out;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "itsm/detail/json_release.hpp"
 #include "itsm/detail/json_util.hpp"
 #include "itsm/detail/utf8.hpp"
 #include "itsm/error.hpp"
@@ -34,6 +35,14 @@ inline std::optional<std::size_t> invalid_utf8_offset(std::string_view text) noe
   if (at == detail::utf8_ok) return std::nullopt;
   return at;
 }
+
+/// Empties a JSON value's nested arrays and objects without allocating, so that destroying it
+/// afterwards allocates nothing. nlohmann's destructor allocates to free a non-empty container and
+/// terminates the process when that allocation fails; a host that must survive running out of
+/// memory (docs/reliability.md, "Running out of memory") releases the values it holds on the way
+/// out, or declares a `json_release_guard` right after one to release it when the scope ends.
+using detail::json_release;
+using detail::json_release_guard;
 
 }  // namespace v1
 }  // namespace itsm

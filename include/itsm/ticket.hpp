@@ -107,14 +107,16 @@ struct running_flag {
   running_flag(const running_flag&) noexcept {}
   running_flag& operator=(const running_flag&) noexcept { return *this; }
 };
+}  // namespace detail
 
 /// The message of an `errc::busy` refusal: `call` (fire, ..., or a C function's name) `did`
-/// ("changed", "freed") ticket `id` from one of its own guards or actions.
+/// ("changed", "freed") ticket `id` from one of its own guards or actions. For hosts that refuse
+/// such a call before it reaches the ticket (the C ABI, the Python binding), so that every layer
+/// says it in the same words.
 inline std::string busy_message(std::string_view call, std::string_view id, std::string_view did = "changed") {
   return "busy: " + std::string(call) + ": ticket " + std::string(id) +
          " is running one of its own guards or actions; it may not be " + std::string(did) + " until they return";
 }
-}  // namespace detail
 
 /// What a guard sees: the ticket before the change, the transition, the actor, the time and
 /// the fields as they would be after the change. Guards cannot change the ticket: one that tries

@@ -79,7 +79,7 @@ int ticket_call_as(const char* call, itsm_ticket* ticket, ActorOf&& actor_of, co
                    const char* comment, const itsm_hooks* hooks, Op&& op) {
   return guarded([&] {
     if (!live(ticket)) return bad_handle(ticket, "ticket");
-    if (ticket->value.busy()) return set_error(ITSM_EBUSY, itsm::detail::busy_message(call, ticket->value.id()));
+    if (ticket->value.busy()) return set_error(ITSM_EBUSY, itsm::busy_message(call, ticket->value.id()));
     if (hooks && !live(hooks)) return bad_handle(hooks, "hooks");
     thread_state& ts = slot();
     int code = ITSM_OK;
@@ -158,7 +158,7 @@ void itsm_ticket_free(itsm_ticket* ticket) {
   // Freed while it runs its own guard or action, the ticket would be gone when the call running
   // them goes on: refused, and the ticket stays with its owner.
   if (live(ticket) && ticket->value.busy()) {
-    guarded([&] { return set_error(ITSM_EBUSY, itsm::detail::busy_message("itsm_ticket_free", ticket->value.id(), "freed")); });
+    guarded([&] { return set_error(ITSM_EBUSY, itsm::busy_message("itsm_ticket_free", ticket->value.id(), "freed")); });
     return;
   }
   release(ticket, "ticket");

@@ -69,7 +69,7 @@ std::string outcome_text(const itsm::outcome& o) {
   if (o.code == itsm::errc::out_of_memory) throw std::bad_alloc();
   try {
     nlohmann::json j = itsm::to_json(o);
-    itsm::detail::json_release_guard guard(j);  // freeing it must not allocate
+    itsm::json_release_guard guard(j);  // freeing it must not allocate
     return j.dump();
   } catch (const std::bad_alloc&) {
     if (!o.ok()) throw;  // a refusal changed nothing
@@ -267,7 +267,7 @@ PYBIND11_MODULE(_itsm, m) {
                      const std::vector<std::string>& roles, bool check_roles, std::int64_t at,
                      const std::string& fields, const std::string& comment) {
                     auto f = parse_json_arg(fields, "fields");
-                    itsm::detail::json_release_guard f_guard(f);  // freeing it must not allocate
+                    itsm::json_release_guard f_guard(f);  // freeing it must not allocate
                     return py_ticket{unwrap(itsm::ticket::create(wf.ptr, id, make_actor(actor, roles, check_roles),
                                                                  from_epoch(at), f, comment))};
                   })
@@ -286,7 +286,7 @@ PYBIND11_MODULE(_itsm, m) {
               const std::string& comment, const py_hooks* host) {
              const auto who = make_actor(actor, roles, check_roles);
              auto f = parse_json_arg(fields, "fields");
-             itsm::detail::json_release_guard f_guard(f);  // freeing it must not allocate
+             itsm::json_release_guard f_guard(f);  // freeing it must not allocate
              const ticket_turn turn(pt, kind);
              callback_escape escape;
              // Callbacks may raise what is not a refusal; the ticket is then put back as it was.

@@ -67,7 +67,7 @@ class ticket_turn {
       // The core's refusal (errc::busy), given before the engine is reached: this thread's call
       // holds the ticket, so it is one of that call's guards or actions asking.
       lock.unlock();
-      raise(itsm::error{itsm::errc::busy, itsm::detail::busy_message(call, pt_.t.id())});
+      raise(itsm::error{itsm::errc::busy, itsm::busy_message(call, pt_.t.id())});
     }
     if (pt_.owner == std::thread::id{}) {
       pt_.owner = me;

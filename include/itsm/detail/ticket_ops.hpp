@@ -27,7 +27,7 @@ inline bool ticket::refuse_if_before_last(sys_seconds at, outcome& out) const {
 inline bool ticket::refuse_if_busy(std::string_view call, outcome& out) const {
   if (!running_.on) return false;
   out.code = errc::busy;
-  out.message = detail::busy_message(call, id_);
+  out.message = busy_message(call, id_);
   return true;
 }
 

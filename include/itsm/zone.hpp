@@ -88,13 +88,14 @@ class time_zone {
             std::chrono::seconds{p.offset}};
   }
 
-  /// The instants `wall` names here: one, none (a gap) or two (an overlap). `wall` must lie within
-  /// a day of the supported instants (`to_instant` checks that; this does not, for callers that
-  /// already have).
-  local_mapping map(local_seconds wall) const {
-    const detail::local_mapping m = zone_.resolve(wall.time_since_epoch().count());
-    return {static_cast<local_mapping::kind_t>(m.kind), sys_seconds{std::chrono::seconds{m.first}},
-            sys_seconds{std::chrono::seconds{m.second}}};
+  /// The instants `wall` names here: one, none (a gap) or two (an overlap). A wall time more than
+  /// a day outside the supported instants is `out_of_range`, naming `field`.
+  result<local_mapping> map(local_seconds wall, const std::string& field = "time") const {
+    const std::int64_t local = wall.time_since_epoch().count();
+    if (local < wall_lo || local >= wall_hi) return out_of_range(local, field);
+    const detail::local_mapping m = zone_.resolve(local);
+    return local_mapping{static_cast<local_mapping::kind_t>(m.kind), sys_seconds{std::chrono::seconds{m.first}},
+                         sys_seconds{std::chrono::seconds{m.second}}};
   }
 
   /// The instant `wall` means here, by the rule a calendar applies to a time without an offset:
@@ -107,12 +108,7 @@ class time_zone {
   result<sys_seconds> to_instant(local_seconds wall, const std::string& field = "time",
                                  overlap_choice choice = overlap_choice::earlier) const {
     const std::int64_t local = wall.time_since_epoch().count();
-    if (local < wall_lo || local >= wall_hi) {
-      return error{errc::out_of_range, field + ": wall time " + describe_wall(local) +
-                                           " is outside the supported years " +
-                                           std::to_string(min_supported_year) + ".." +
-                                           std::to_string(max_supported_year)};
-    }
+    if (local < wall_lo || local >= wall_hi) return out_of_range(local, field);
     const detail::local_mapping m = zone_.resolve(local);
     if (m.kind == detail::local_mapping::gap) {
       return error{errc::nonexistent_time, field + ": wall time '" + describe_wall(local) + "' does not exist in " +
@@ -139,6 +135,11 @@ class time_zone {
       first_supported_instant.time_since_epoch().count() - detail::seconds_per_day;
   static constexpr std::int64_t wall_hi =
       end_of_supported_instants.time_since_epoch().count() + detail::seconds_per_day;
+
+  static error out_of_range(std::int64_t local, const std::string& field) {
+    return {errc::out_of_range, field + ": wall time " + describe_wall(local) + " is outside the supported years " +
+                                    std::to_string(min_supported_year) + ".." + std::to_string(max_supported_year)};
+  }
 
   // A wall time as text; far outside the supported years the seconds themselves (a date would
   // not say more, and date's day count would overflow).

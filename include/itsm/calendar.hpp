@@ -23,6 +23,7 @@
 #include "itsm/detail/engine.hpp"
 #include "itsm/error.hpp"
 #include "itsm/time.hpp"
+#include "itsm/zone.hpp"
 
 namespace itsm {
 inline namespace v1 {
@@ -143,6 +144,9 @@ class calendar {
 
   /// The zone's name as given (`UTC` by default).
   const std::string& timezone() const { return impl_->spec->tz.name(); }
+
+  /// The calendar's zone, for placing wall times and printing instants as the calendar does.
+  time_zone zone() const { return time_zone(impl_->spec->tz); }
 
   /// The zone's offset from UTC in force at `t`, in seconds (east positive).
   std::chrono::seconds offset_at(sys_seconds t) const {

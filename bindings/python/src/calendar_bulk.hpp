@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -21,64 +22,49 @@ namespace py = pybind11;
 
 using int64_array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 
-/// The instants the library computes with: 1900-01-01T00:00Z up to 2400-01-01T00:00Z.
-constexpr std::int64_t first_supported_instant =
-    itsm::detail::days_from_civil(itsm::detail::min_supported_year, 1, 1) * itsm::detail::seconds_per_day;
-constexpr std::int64_t end_of_supported_instants =
-    itsm::detail::days_from_civil(itsm::detail::max_supported_year + 1, 1, 1) * itsm::detail::seconds_per_day;
-
 /// Wall-clock readings on a calendar's clock (seconds since 1970-01-01T00:00 local time) and the
 /// instants they name, by the rule the library applies to RFC 3339 text without an offset: inside
 /// a daylight-saving gap an error, in an overlap the earlier instant (the later with `later`, as
 /// Python's `fold=1` asks). The package reads every naive time it is given this way.
 class wall_clock {
  public:
-  explicit wall_clock(const itsm::calendar& c)
-      : name_(c.timezone()), zone_(itsm::detail::zone::from_name(c.timezone(), "timezone")) {}
+  explicit wall_clock(const itsm::calendar& c) : zone_(c.zone()) {}
 
   itsm::result<std::int64_t> instant(std::int64_t local, bool later, const std::string& field) {
-    constexpr std::int64_t margin = itsm::detail::seconds_per_day;  // offsets stay within a day
-    if (local < first_supported_instant - margin || local >= end_of_supported_instants + margin) {
-      return itsm::error{itsm::errc::out_of_range,
-                         field + ": wall time " + text(local) + " is outside the supported years " +
-                             std::to_string(itsm::detail::min_supported_year) + ".." +
-                             std::to_string(itsm::detail::max_supported_year)};
+    // Away from every change of offset (a day's margin: offsets stay within a day) a wall time
+    // names one instant: a period seen before answers without a search. Outside the supported
+    // years (and a day beyond) to_instant gives the error.
+    if (local >= lowest && local < beyond) {
+      for (const auto& p : seen_) {
+        const itsm::sys_seconds guess{seconds{local} - p.offset};
+        if (guess >= p.begin + day && guess < p.end - day) return guess.time_since_epoch().count();
+      }
     }
-    // Away from every change of offset (a day's margin) a wall time names one instant: a period
-    // seen before answers without a search.
-    for (const auto& p : seen_) {
-      const std::int64_t guess = local - p.offset;
-      if (guess >= p.begin + margin && guess < p.end - margin) return guess;
-    }
-    itsm::detail::zone_period hint{0, 0, 0};
-    const auto m = zone_.resolve(local, hint);
-    remember(hint);
-    if (m.kind == itsm::detail::local_mapping::gap) {
-      return itsm::error{itsm::errc::nonexistent_time, field + ": wall time '" + text(local) + "' does not exist in " +
-                                                           name_ + " (it falls in a daylight-saving gap)"};
-    }
-    return later ? m.second : m.first;
+    const auto r = zone_.to_instant(itsm::local_seconds{seconds{local}}, field,
+                                    later ? itsm::overlap_choice::later : itsm::overlap_choice::earlier);
+    if (!r) return r.error_value();
+    remember(zone_.period_at(*r));
+    return r->time_since_epoch().count();
   }
 
   /// The reading of this clock at `instant`.
   std::int64_t local(std::int64_t instant) {
+    const itsm::sys_seconds t{seconds{instant}};
     for (const auto& p : seen_) {
-      if (instant >= p.begin && instant < p.end) return instant + p.offset;
+      if (p.contains(t)) return (t + p.offset).time_since_epoch().count();
     }
-    const auto p = zone_.period_at(instant);
+    const auto p = zone_.period_at(t);
     remember(p);
-    return instant + p.offset;
+    return (t + p.offset).time_since_epoch().count();
   }
 
  private:
-  // Far outside the supported years the seconds themselves: a date would not say more.
-  static std::string text(std::int64_t local) {
-    constexpr std::int64_t readable = 300'000LL * 365 * itsm::detail::seconds_per_day;
-    if (local < -readable || local > readable) return std::to_string(local) + " s after 1970-01-01T00:00";
-    return itsm::detail::format_with_offset(local, 0).substr(0, 19);
-  }
+  using seconds = std::chrono::seconds;
+  static constexpr seconds day{86400};
+  static constexpr std::int64_t lowest = (itsm::first_supported_instant - day).time_since_epoch().count();
+  static constexpr std::int64_t beyond = (itsm::end_of_supported_instants + day).time_since_epoch().count();
 
-  void remember(const itsm::detail::zone_period& p) {
+  void remember(const itsm::zone_period& p) {
     if (p.begin >= p.end) return;
     if (seen_.size() < max_seen) {
       seen_.push_back(p);
@@ -87,12 +73,11 @@ class wall_clock {
     }
   }
 
-  std::string name_;
-  itsm::detail::zone zone_;
+  itsm::time_zone zone_;
   // The periods of constant offset met so far (a bulk call's times fall in a few of them, each
   // a search in the zone database otherwise), replaced in turn once there are max_seen.
   static constexpr std::size_t max_seen = 16;
-  std::vector<itsm::detail::zone_period> seen_;
+  std::vector<itsm::zone_period> seen_;
   std::size_t next_ = 0;
 };
 

@@ -487,6 +487,6 @@ PYBIND11_MODULE(_itsm, m) {
     }
     itsm::set_limits(l);
   });
-  m.attr("supported_years") = py::make_tuple(itsm::detail::min_supported_year, itsm::detail::max_supported_year);
+  m.attr("supported_years") = py::make_tuple(itsm::min_supported_year, itsm::max_supported_year);
   m.def("errc_name", [](int code) { return std::string(itsm::to_string(static_cast<itsm::errc>(code))); });
 }

@@ -14,6 +14,10 @@
 
 #include "itsm/calendar.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace calendar_growth_test {
+
 namespace {
 
 using itsm::detail::seconds_per_day;
@@ -123,3 +127,5 @@ TEST_CASE("holidays of every supported year, ranges included", "[calendar][growt
   CHECK(y2000[9].to_string() == "2000-04-24");
   CHECK(cal->holidays(2399)->back().to_string() == "2399-12-31");
 }
+
+}  // namespace calendar_growth_test

@@ -14,6 +14,10 @@
 
 #include "itsm/calendar.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace calendar_property_test {
+
 namespace {
 
 using itsm::sys_seconds;
@@ -567,3 +571,5 @@ TEST_CASE("add_working_days agrees with a naive day walker", "[calendar][propert
   }
   CHECK(checked == 40 * 30);
 }
+
+}  // namespace calendar_property_test

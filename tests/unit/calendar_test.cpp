@@ -10,6 +10,10 @@
 
 #include "itsm/query.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace calendar_test {
+
 namespace {
 
 struct row {
@@ -442,3 +446,5 @@ TEST_CASE("result: value() throws on an error, if_value() never does") {
   CHECK_THROWS_AS(bad.value(), itsm::bad_result_access);
   CHECK(bad.error_value().code == itsm::errc::parse_error);
 }
+
+}  // namespace calendar_test

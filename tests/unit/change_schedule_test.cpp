@@ -7,6 +7,10 @@
 #include "itsm/links.hpp"
 #include "ticket_support.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace change_schedule_test {
+
 namespace {
 
 using itsm::actor;
@@ -267,3 +271,5 @@ TEST_CASE("problems resolve the incidents waiting on them") {
   CHECK(incidents[3].state() == "resolved");
   CHECK(incidents[4].fields()["resolution_notes"] == "see PRB1");
 }
+
+}  // namespace change_schedule_test

@@ -9,6 +9,10 @@
 
 #include "itsm/itsm.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace error_test {
+
 using itsm::errc;
 
 TEST_CASE("every code has its row: a unique name and a description") {
@@ -42,3 +46,5 @@ TEST_CASE("a value that is no code: unknown, without reading outside the table")
     CHECK(itsm::describe(static_cast<errc>(v)) == std::string("unknown error code"));
   }
 }
+
+}  // namespace error_test

@@ -14,6 +14,10 @@
 
 #include "event_log_support.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace event_report_test {
+
 using nlohmann::json;
 using event_log_support::synthetic_log;
 using event_log_support::ticket_of;
@@ -331,3 +335,5 @@ TEST_CASE("audit chain: checked against the records the events made") {
   const std::string first_line = chain.substr(0, chain.find('\n') + 1);
   CHECK(broken(first_line + chain.substr(two_lines.size())).size() == 1);  // a missing middle: the chain breaks
 }
+
+}  // namespace event_report_test

@@ -8,6 +8,10 @@
 
 #include "itsm/itsm.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace limits_test {
+
 namespace {
 
 using itsm::errc;
@@ -205,3 +209,5 @@ TEST_CASE("numbers beyond a double are a parse error, not an exception (found by
   CHECK(t.error_value().code == errc::parse_error);
   CHECK_THAT(t.error_value().message, Catch::Contains("snapshot: not valid JSON"));
 }
+
+}  // namespace limits_test

@@ -18,6 +18,10 @@
 #include "itsm/sla.hpp"
 #include "itsm/ticket.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace refusals_named_test {
+
 namespace {
 
 using nlohmann::json;
@@ -556,3 +560,5 @@ TEST_CASE("a ticket changed from its own guard or action is refused as busy, and
   // Afterwards the ticket changes as usual.
   CHECK(t.fire("close", a, at(50)).ok());
 }
+
+}  // namespace refusals_named_test

@@ -16,6 +16,10 @@
 
 #include "event_log_support.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace report_state_test {
+
 using nlohmann::json;
 
 namespace {
@@ -181,3 +185,5 @@ TEST_CASE("read_event_lines: parts of a log split by ticket read as within the w
     CHECK(store.counts().events == 0);
   }
 }
+
+}  // namespace report_state_test

@@ -10,6 +10,10 @@
 
 #include "itsm/sla.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace sla_test {
+
 namespace {
 
 using itsm::sla_state;
@@ -356,3 +360,5 @@ TEST_CASE("sla: cycles, categories and start conditions as the manual states the
     CHECK(s.elapsed == hours{1});
   }
 }
+
+}  // namespace sla_test

@@ -16,6 +16,10 @@
 #include "itsm/ticket.hpp"
 #include "ticket_model.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace ticket_model_test {
+
 namespace {
 
 using itsm::errc;
@@ -475,3 +479,5 @@ TEST_CASE("model: sequences 2 (1,000 random sequences against the documented sem
 TEST_CASE("model: sequences 3 (1,000 random sequences against the documented semantics)") { run_block(3, 1000); }
 TEST_CASE("model: sequences 4 (1,000 random sequences against the documented semantics)") { run_block(4, 1000); }
 TEST_CASE("model: sequences 5 (1,000 random sequences against the documented semantics)") { run_block(5, 1000); }
+
+}  // namespace ticket_model_test

@@ -8,6 +8,10 @@
 #include "itsm/ticket.hpp"
 #include "ticket_support.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace ticket_rules_test {
+
 namespace {
 
 using itsm::actor;
@@ -264,3 +268,5 @@ TEST_CASE("rule 6: the gaps, as documented") {
     CHECK(last_transition(t) == "fast");
   }
 }
+
+}  // namespace ticket_rules_test

@@ -9,6 +9,10 @@
 #include "itsm/ticket.hpp"
 #include "ticket_support.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace ticket_test {
+
 namespace {
 
 using itsm::actor;
@@ -598,3 +602,5 @@ TEST_CASE("a ticket's history feeds SLA clocks: on hold pauses, priority picks t
   CHECK(status->priority == "P2");
   CHECK(status->elapsed == std::chrono::minutes(150 - 60));  // the hour on hold does not count
 }
+
+}  // namespace ticket_test

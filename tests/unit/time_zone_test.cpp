@@ -15,6 +15,10 @@
 #include "itsm/time.hpp"
 #include "itsm/zone.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace time_zone_test {
+
 namespace {
 
 using itsm::local_mapping;
@@ -306,3 +310,5 @@ TEST_CASE("time_zone: an instant as text with the zone's offset", "[zone][format
   CHECK(cal->zone().format(t) == cal->format(t));
   CHECK(cal->zone().format(t) == "2026-11-01T01:30:00-05:00");
 }
+
+}  // namespace time_zone_test

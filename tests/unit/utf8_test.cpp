@@ -9,6 +9,10 @@
 
 #include "itsm/itsm.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace utf8_test {
+
 namespace {
 
 using itsm::errc;
@@ -241,3 +245,5 @@ TEST_CASE("definitions built in C++ or as JSON values: workflows, calendars, SLA
   REQUIRE(!made);
   CHECK(made.error_value().message == "freezes[0].name: not valid UTF-8 (byte 2)");
 }
+
+}  // namespace utf8_test

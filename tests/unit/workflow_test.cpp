@@ -7,6 +7,10 @@
 
 #include "itsm/workflow.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace workflow_test {
+
 namespace {
 
 using itsm::problem;
@@ -383,3 +387,5 @@ TEST_CASE("a broken reference does not hide the graph problems of the rest") {
     CHECK_FALSE(has(errors, "is a trap"));
   }
 }
+
+}  // namespace workflow_test

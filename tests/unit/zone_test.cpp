@@ -13,6 +13,10 @@
 
 #include "itsm/calendar.hpp"
 
+// Its own namespace: the unit tests compile in unity batches (cmake/ItsmUnity.cmake), where
+// the helpers of two files would otherwise meet.
+namespace zone_test {
+
 namespace {
 
 using itsm::sys_seconds;
@@ -178,3 +182,5 @@ TEST_CASE("zones: a TZif file's tail, and files that give none", "[calendar][zon
   CHECK(!itsm::detail::read_tzif_tail(path));
   std::remove(path.c_str());
 }
+
+}  // namespace zone_test

@@ -60,6 +60,10 @@ struct schedule_conflict {
   std::string message;   ///< one sentence naming both
 };
 
+namespace detail {
+struct change_schedule_access;
+}
+
 /// Freezes plus the changes booked so far. A value-like handle: copies share the bookings.
 class change_schedule {
  public:
@@ -109,6 +113,7 @@ class change_schedule {
   void install(hooks& host) const;
 
  private:
+  friend struct detail::change_schedule_access;  // an event store's read undoes its bookings
   struct state {
     std::vector<change_freeze> freezes;
     overlap_policy overlaps = overlap_policy::report;

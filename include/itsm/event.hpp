@@ -196,7 +196,11 @@ class event_store {
 /// this read found. A line that is not an event line is `parse_error` naming `source`, the line
 /// and the cause, and nothing of the log is applied, unless `options.skip_bad_lines`. A failed
 /// read of `in` is `parse_error` too. The lines are held until all are read (the time order needs
-/// them all).
+/// them all). A read that throws (`std::bad_alloc`, or a callback's exception) leaves the store
+/// as it was before it: the tickets, refusals, counts and the schedule's bookings the read's
+/// actions made are undone (a host's own hooks' side effects are the host's). Undoing needs a
+/// copy of each ticket the read changes that existed before it, made before its first change;
+/// a read into an empty store copies nothing.
 inline result<data_quality> read_events(event_store& store, std::istream& in, const std::string& source,
                                         const read_options& options = {}, const read_callbacks& callbacks = {});
 

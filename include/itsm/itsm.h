@@ -472,7 +472,8 @@ ITSM_API int itsm_event_store_apply(itsm_event_store *store, const char *line, s
  *  lines are counted, listed and skipped). When `quality` is not NULL, *quality is what this
  *  read found as JSON (the data_quality object of reports and audits: read, skipped,
  *  skipped_lines, after_now, applied, refused, refused_by_code, reordered, creates_refused), to
- *  release with itsm_free. Refused events are no failure of the read (itsm_event_store_refusals). */
+ *  release with itsm_free. Refused events are no failure of the read (itsm_event_store_refusals).
+ *  The read is whole or nothing: ITSM_ENOMEM, like an input error, leaves the store as it was. */
 ITSM_API int itsm_event_store_read(itsm_event_store *store, const char *log, size_t len, const char *source,
                                    const char *options_json, char **quality);
 /** The numbers so far: tickets, and lines applied or refused (`events` = applied + refused).

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,10 +57,15 @@ class sla_policy {
   std::vector<std::string> processes() const;
 
   /// The JSON form this policy was made from.
-  const nlohmann::json& to_json() const noexcept { return json_; }
+  const nlohmann::json& to_json() const noexcept {
+    static const nlohmann::json none;
+    return json_ ? *json_ : none;
+  }
 
  private:
-  nlohmann::json json_;
+  // Shared, never changed: copying a policy copies no JSON, so a copy that runs out of memory
+  // destroys no half-built value (detail/json_release.hpp).
+  std::shared_ptr<const nlohmann::json> json_;
   std::map<std::string, std::vector<std::pair<std::string, sla_definition>>, std::less<>> clocks_;
 };
 

@@ -2,6 +2,9 @@
 // its compliance audit (audit.hpp), as itsmctl replay, report and audit compute them.
 
 #include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -33,6 +36,7 @@ itsm::result<report_options> read_options(const char* options_json, bool calenda
   if (!options_json) return o;
   auto parsed = itsm::parse_json(options_json, "options");
   if (!parsed) return parsed.error_value();
+  itsm::json_release_guard parsed_guard(*parsed);  // freeing it must not allocate
   const json& j = *parsed;
   if (!j.is_object()) {
     return itsm::error{itsm::errc::invalid_argument, std::string("options: expected a JSON object, got ") + j.type_name()};
@@ -158,15 +162,26 @@ int itsm_event_store_read(itsm_event_store* store, const char* log, size_t len, 
     if (options_json) {
       auto parsed = itsm::parse_json(options_json, "options");
       if (!parsed) return from_error(parsed.error_value());
-      itsm::detail::json_release_guard parsed_guard(*parsed);
+      itsm::json_release_guard parsed_guard(*parsed);
       auto o = itsm::read_options::from_json(*parsed);
       if (!o) return from_error(o.error_value());
       options = std::move(*o);
     }
     std::istringstream in(std::string(log ? log : "", len));
-    auto read = itsm::read_events(store->value, in, std::string(name), options);
+    // The answer is made before the read commits: running out of memory anywhere until then
+    // leaves the store as it was (ITSM_ENOMEM changes nothing).
+    itsm::detail::read_transaction transaction(store->value);
+    auto read = itsm::detail::read_events_from(store->value, in, std::string(name), options, {}, 0, &transaction);
     if (!read) return from_error(read.error_value());
-    if (quality) return give_text(dump_of([&] { return read->to_json(); }), quality);
+    char* text = nullptr;
+    if (quality) {
+      const std::string answer = dump_of([&] { return read->to_json(); });
+      text = static_cast<char*>(std::malloc(answer.size() + 1));
+      if (!text) throw std::bad_alloc();
+      std::memcpy(text, answer.c_str(), answer.size() + 1);
+    }
+    transaction.commit();
+    if (quality) *quality = text;
     return set_ok();
   });
 }

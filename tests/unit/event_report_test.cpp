@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "itsm/audit.hpp"
 #include "itsm/event.hpp"
@@ -334,6 +335,77 @@ TEST_CASE("audit chain: checked against the records the events made") {
   CHECK(broken("") == std::vector<std::string>{"- h.jsonl: the chain is empty; the events made 3 record(s) of 1 ticket(s)"});
   const std::string first_line = chain.substr(0, chain.find('\n') + 1);
   CHECK(broken(first_line + chain.substr(two_lines.size())).size() == 1);  // a missing middle: the chain breaks
+}
+
+TEST_CASE("read_events: a read that throws is undone, tickets, refusals, counts and bookings as before") {
+  itsm::event_store store;
+  const itsm::change_schedule schedule;
+  store.use_schedule(schedule);
+  const std::string before_lines =
+      R"({"ticket": "I1", "workflow": "incident", "at": "2026-03-02T09:00:00Z", "create": true, "actor": "c"})"
+      "\n"
+      R"({"ticket": "I1", "at": "2026-03-02T09:01:00Z", "transition": "close", "actor": "sam", "roles": ["service_desk"]})"
+      "\n";
+  std::istringstream first(before_lines);
+  REQUIRE(itsm::read_events(store, first, "first.jsonl"));
+  REQUIRE(store.refusals().size() == 1);
+
+  // A change booked, an existing ticket changed, a new ticket, a refusal: then a callback throws.
+  const std::string log =
+      R"({"ticket": "C1", "workflow": "change_standard", "at": "2026-03-02T10:00:00Z", "create": true, "actor": "rita",)"
+      R"( "fields": {"requested_by": "rita"}})"
+      "\n"
+      R"({"ticket": "C1", "at": "2026-03-02T10:05:00Z", "transition": "schedule", "actor": "rita", "roles": ["requester"],)"
+      R"( "fields": {"planned_start": "2026-03-04T22:00:00Z", "planned_end": "2026-03-04T23:00:00Z", "configuration_item": "db01"}})"
+      "\n"
+      R"({"ticket": "I1", "at": "2026-03-02T10:10:00Z", "transition": "start", "actor": "sam", "roles": ["service_desk"]})"
+      "\n"
+      R"({"ticket": "I2", "workflow": "incident", "at": "2026-03-02T10:20:00Z", "create": true, "actor": "c"})"
+      "\n"
+      R"({"ticket": "I9", "at": "2026-03-02T10:30:00Z", "transition": "start", "actor": "sam"})"
+      "\n";
+  const json i1_before = store.find("I1")->snapshot();
+  const json quality_before = store.quality().to_json();
+  const auto counts_before = store.counts();
+
+  std::size_t seen = 0;
+  itsm::read_callbacks throwing;
+  throwing.outcome = [&](const itsm::event_outcome&) {
+    if (++seen == 5) throw std::runtime_error("the host gave up");
+  };
+  std::istringstream in(log);
+  CHECK_THROWS_WITH(itsm::read_events(store, in, "log.jsonl", {}, throwing), "the host gave up");
+  REQUIRE(seen == 5);  // every line had applied when it threw
+
+  CHECK(store.tickets().size() == 1);
+  CHECK(store.find("C1") == nullptr);
+  CHECK(store.find("I2") == nullptr);
+  CHECK(store.find("I1")->snapshot() == i1_before);
+  CHECK(store.refusals().size() == 1);
+  CHECK(store.counts().events == counts_before.events);
+  CHECK(store.counts().applied == counts_before.applied);
+  CHECK(store.counts().refused == counts_before.refused);
+  CHECK(store.quality().to_json() == quality_before);
+  CHECK(schedule.bookings().empty());
+
+  // The same log read again without the throw applies as if the first attempt never happened.
+  std::istringstream again(log);
+  const auto read = itsm::read_events(store, again, "log.jsonl");
+  REQUIRE(read);
+  CHECK(read->applied == 4);
+  CHECK(read->refused == 1);
+  CHECK(store.find("I1")->state() == "in_progress");
+  REQUIRE(schedule.bookings().size() == 1);
+  CHECK(schedule.bookings().front().ticket == "C1");
+
+  // Into an empty store, undoing empties it again.
+  itsm::event_store empty;
+  std::istringstream once_more(log);
+  seen = 0;
+  CHECK_THROWS(itsm::read_events(empty, once_more, "log.jsonl", {}, throwing));
+  CHECK(empty.tickets().empty());
+  CHECK(empty.refusals().empty());
+  CHECK(empty.counts().events == 0);
 }
 
 }  // namespace event_report_test

@@ -35,6 +35,7 @@ inline std::vector<audit_finding> ticket_findings(const ticket& t, sys_seconds n
   const std::size_t until = records_until(t, now);
   if (until == 0) return out;  // created after now
   json fields = json::object();
+  json_release_guard fields_guard(fields);  // freeing it must not allocate (detail/json_release.hpp)
   std::vector<std::string> approvers;  // who approved in the current state
   bool escalated = false;
   for (std::size_t i = 0; i < until; ++i) {
@@ -94,7 +95,8 @@ inline std::vector<audit_finding> ticket_findings(const ticket& t, sys_seconds n
 inline std::unordered_map<std::string, std::vector<std::string>> chain_hashes(std::string_view jsonl, sys_seconds now) {
   std::unordered_map<std::string, std::vector<std::string>> out;
   for_each_line(jsonl, [&](std::size_t, std::string_view line) {
-    const json j = json::parse(line.begin(), line.end());
+    json j = parse_json_released(line, true);
+    json_release_guard j_guard(j);
     auto& hashes = out[j.at("ticket").get<std::string>()];
     const auto at = j.find("at");
     if (at == j.end() || !at->is_string() || parse_utc_text(at->get_ref<const std::string&>(), "at") <= now) {
@@ -113,7 +115,9 @@ inline std::string chain_mismatch(const ticket& t, const std::vector<std::string
   std::vector<std::string> hashes;
   for_each_line(t.export_history(), [&](std::size_t, std::string_view line) {
     if (hashes.size() == expected) return false;
-    hashes.push_back(json::parse(line.begin(), line.end()).at("hash").get<std::string>());
+    json record = parse_json_released(line, true);
+    json_release_guard record_guard(record);
+    hashes.push_back(record.at("hash").get<std::string>());
     return true;
   });
   const std::string id = "ticket " + t.id() + ": ";
@@ -269,20 +273,35 @@ inline std::vector<audit_finding> compliance_audit::findings() const {
 }
 
 inline nlohmann::json compliance_audit::to_json() const {
-  nlohmann::json j = {{"tickets", tickets_},
-                      {"events", quality_.applied + quality_.refused},
-                      {"refused", quality_.refused},
-                      {"now", measured() ? nlohmann::json(format_utc(now_)) : nlohmann::json()},
-                      {"data_quality", quality_.to_json()}};
-  j["findings"] = nlohmann::json::array();
+  // Built member by member into values released on the way out (as service_report::to_json).
+  using detail::json_release_guard;
+  nlohmann::json j = nlohmann::json::object();
+  json_release_guard j_guard(j);
+  j["tickets"] = tickets_;
+  j["events"] = quality_.applied + quality_.refused;
+  j["refused"] = quality_.refused;
+  j["now"] = measured() ? nlohmann::json(format_utc(now_)) : nlohmann::json();
+  detail::json_set(j, "data_quality", quality_.to_json());
+  nlohmann::json& list = j["findings"] = nlohmann::json::array();
   for (const auto& f : findings()) {
-    j["findings"].push_back({{"ticket", f.ticket}, {"rule", f.rule}, {"severity", f.severity}, {"evidence", f.evidence}});
+    nlohmann::json row = nlohmann::json::object();
+    json_release_guard row_guard(row);
+    row["ticket"] = f.ticket;
+    row["rule"] = f.rule;
+    row["severity"] = f.severity;
+    row["evidence"] = f.evidence;
+    detail::json_push(list, std::move(row));
   }
+  j_guard.dismiss();
   return j;
 }
 
 inline std::string compliance_audit::render(report_format format) const {
-  if (format == report_format::json) return to_json().dump(2) + "\n";
+  if (format == report_format::json) {
+    nlohmann::json j = to_json();
+    detail::json_release_guard j_guard(j);
+    return j.dump(2) + "\n";
+  }
   const auto all = findings();
   std::ostringstream o;
   if (format == report_format::csv) {
@@ -313,7 +332,9 @@ inline std::string compliance_audit::render(report_format format) const {
   } else if (!md) {
     for (const auto& f : all) o << f.severity << "\t" << f.ticket << "\t" << f.rule << "\t" << f.evidence << "\n";
   }
-  const auto quality = detail::quality_table(quality_.to_json());
+  nlohmann::json quality_json = quality_.to_json();
+  detail::json_release_guard quality_guard(quality_json);
+  const auto quality = detail::quality_table(quality_json);
   o << "\n" << (md ? quality.markdown() : quality.text());
   return o.str();
 }

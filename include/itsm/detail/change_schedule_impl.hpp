@@ -230,6 +230,18 @@ inline std::vector<planned_change> change_schedule::bookings() const {
   return shared_->booked;
 }
 
+namespace detail {
+/// What an event store's read needs to undo the bookings its actions made.
+struct change_schedule_access {
+  /// Swaps the schedule's bookings with `booked`: with the list `bookings()` gave earlier, the
+  /// bookings are as they were then. Allocates nothing.
+  static void swap_bookings(const change_schedule& schedule, std::vector<planned_change>& booked) noexcept {
+    std::lock_guard<std::mutex> lock(schedule.shared_->mutex);
+    schedule.shared_->booked.swap(booked);
+  }
+};
+}  // namespace detail
+
 inline void change_schedule::install(hooks& host) const {
   // The hooks hold a schedule (a shared handle), not a pointer to this object.
   change_schedule schedule = *this;

@@ -20,6 +20,7 @@ struct event_store::state {
   event_counts counts;
   data_quality quality;                      // creates_refused is counted from the set below
   std::set<std::string> refused_creates;     // tickets named by a refused create line
+  change_schedule schedule;                  // the one installed in `host` (a read undoes its bookings)
 };
 
 namespace detail {
@@ -210,7 +211,10 @@ inline const workflow_ptr* event_store::find_workflow(std::string_view name) con
   return it == state_->workflows.end() ? nullptr : &it->second;
 }
 
-inline void event_store::use_schedule(const change_schedule& schedule) { schedule.install(state_->host); }
+inline void event_store::use_schedule(const change_schedule& schedule) {
+  schedule.install(state_->host);
+  state_->schedule = schedule;
+}
 
 inline hooks& event_store::host() noexcept { return state_->host; }
 inline const hooks& event_store::host() const noexcept { return state_->host; }

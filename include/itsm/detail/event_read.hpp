@@ -35,17 +35,29 @@ inline void data_quality::merge(const data_quality& other) {
 }
 
 inline nlohmann::json data_quality::to_json() const {
-  nlohmann::json lines = nlohmann::json::array();
-  for (const auto& b : skipped_lines) lines.push_back({{"line", b.line}, {"cause", b.cause}});
-  return {{"read", read},
-          {"skipped", skipped},
-          {"skipped_lines", std::move(lines)},
-          {"after_now", after_now},
-          {"applied", applied},
-          {"refused", refused},
-          {"refused_by_code", refused_by_code},
-          {"reordered", reordered},
-          {"creates_refused", creates_refused}};
+  // Built member by member into values released on the way out: an initializer list's pairs are
+  // arrays whose destruction allocates (detail/json_release.hpp).
+  nlohmann::json j = nlohmann::json::object();
+  detail::json_release_guard j_guard(j);
+  j["read"] = read;
+  j["skipped"] = skipped;
+  nlohmann::json& lines = j["skipped_lines"] = nlohmann::json::array();
+  for (const auto& b : skipped_lines) {
+    nlohmann::json entry = nlohmann::json::object();
+    detail::json_release_guard entry_guard(entry);
+    entry["line"] = b.line;
+    entry["cause"] = b.cause;
+    lines.push_back(std::move(entry));  // a failed push_back leaves `entry` to its guard
+  }
+  j["after_now"] = after_now;
+  j["applied"] = applied;
+  j["refused"] = refused;
+  nlohmann::json& by_code = j["refused_by_code"] = nlohmann::json::object();
+  for (const auto& [code, n] : refused_by_code) by_code[code] = n;
+  j["reordered"] = reordered;
+  j["creates_refused"] = creates_refused;
+  j_guard.dismiss();
+  return j;
 }
 
 inline result<data_quality> data_quality::from_json(const nlohmann::json& j) {
@@ -143,6 +155,72 @@ namespace detail {
 /// What the reads count about a store that `event_store::apply` cannot see.
 struct event_store_access {
   static data_quality& quality(event_store& store) { return store.state_->quality; }
+  using store_state = event_store::state;
+  static store_state& state_of(event_store& store) { return *store.state_; }
+};
+
+/// Undoes a read that did not finish: unless `commit` was called, the destructor puts the store
+/// back as it was when this was made (tickets, refusals, counts, quality, the schedule's
+/// bookings). `before_change(id)` keeps ticket `id` as it is, before a line changes it.
+class read_transaction {
+ public:
+  explicit read_transaction(event_store& store)
+      : s_(event_store_access::state_of(store)),
+        counts_(s_.counts),
+        quality_(s_.quality),
+        refusals_(s_.refusals.size()),
+        refused_creates_(s_.refused_creates),
+        bookings_(s_.schedule.bookings()),
+        was_empty_(s_.tickets.empty()) {}
+  read_transaction(const read_transaction&) = delete;
+  read_transaction& operator=(const read_transaction&) = delete;
+  ~read_transaction() {
+    if (!committed_) rollback();
+  }
+
+  /// Keeps ticket `id` (or that it did not exist) before its first change; may throw, before
+  /// the change.
+  void before_change(const std::string& id) {
+    if (was_empty_ || id.empty() || kept_.count(id) != 0) return;  // from empty, every ticket is new
+    const auto it = s_.tickets.find(id);
+    if (it == s_.tickets.end()) {
+      kept_.emplace(id, std::nullopt);
+    } else {
+      kept_.emplace(id, it->second);
+    }
+  }
+  void commit() noexcept { committed_ = true; }
+
+ private:
+  // Moves, erasures and swaps only: nothing here allocates.
+  void rollback() noexcept {
+    if (was_empty_) {
+      s_.tickets.clear();
+    } else {
+      for (auto& [id, before] : kept_) {
+        if (before) {
+          s_.tickets.find(id)->second = std::move(*before);  // a read never removes a ticket
+        } else {
+          s_.tickets.erase(id);
+        }
+      }
+    }
+    s_.counts = counts_;
+    s_.quality = std::move(quality_);
+    s_.refusals.erase(s_.refusals.begin() + static_cast<std::ptrdiff_t>(refusals_), s_.refusals.end());
+    s_.refused_creates = std::move(refused_creates_);
+    change_schedule_access::swap_bookings(s_.schedule, bookings_);
+  }
+
+  event_store_access::store_state& s_;
+  event_counts counts_;
+  data_quality quality_;
+  std::size_t refusals_;
+  std::set<std::string> refused_creates_;
+  std::vector<planned_change> bookings_;
+  bool was_empty_;
+  bool committed_ = false;
+  std::unordered_map<std::string, std::optional<ticket>> kept_;  // nullopt: created by the read
 };
 
 /// One event line held between reading and applying: its text, number, and what the order needs.
@@ -168,8 +246,9 @@ inline std::string check_event_line(std::string_view text, held_line& held) {
     return "not UTF-8 (byte " + std::to_string(bad + 1) + " of the line)";
   }
   json ev;
+  json_release_guard ev_guard(ev);  // freeing it must not allocate (detail/json_release.hpp)
   try {
-    ev = json::parse(text.begin(), text.end());
+    ev = parse_json_released(text, true);
   } catch (const json::parse_error& e) {
     return "not JSON (syntax error at byte " + std::to_string(e.byte) + ")";
   } catch (const json::exception&) {  // out_of_range: a number like 1e400
@@ -238,11 +317,13 @@ void each_ticket(const event_store& store, std::string_view phase, const progres
 
 /// The read over whatever `next_line(text, line_no, bytes)` gives (false at the end; it sets the
 /// line's number and the bytes read so far); `read_failed(line_no)` is the error of a source that
-/// failed, if it did.
+/// failed, if it did. The read undoes itself when it throws; within `outer` (not null), undoing
+/// is the caller's, who commits later.
 template <class NextLine, class ReadFailed>
 result<data_quality> read_lines(event_store& store, NextLine&& next_line, ReadFailed&& read_failed,
                                 const std::string& source, const read_options& options,
-                                const read_callbacks& callbacks, std::uint64_t total_bytes) {
+                                const read_callbacks& callbacks, std::uint64_t total_bytes,
+                                read_transaction* outer = nullptr) {
   const progress_fn& progress = callbacks.progress;
   data_quality found;
   std::vector<held_line> lines;
@@ -294,8 +375,12 @@ result<data_quality> read_lines(event_store& store, NextLine&& next_line, ReadFa
     });
     found.reordered = count_reordered(lines);
   }
+  std::optional<read_transaction> local;
+  if (!outer) local.emplace(store);
+  read_transaction& tx = outer ? *outer : *local;
   const data_quality before = store.quality();
   for (std::size_t i = 0; i < lines.size(); ++i) {
+    tx.before_change(lines[i].ticket);
     const auto outcome = store.apply(lines[i].text, lines[i].line);
     if (callbacks.outcome) callbacks.outcome(outcome);
     tick(progress, "apply", i + 1, lines.size());
@@ -317,23 +402,57 @@ result<data_quality> read_lines(event_store& store, NextLine&& next_line, ReadFa
   kept.skipped_lines.insert(kept.skipped_lines.end(), found.skipped_lines.begin(), found.skipped_lines.end());
   kept.after_now += found.after_now;
   kept.reordered += found.reordered;
+  if (local) local->commit();
   return found;
 }
 
+/// Sets badbit in a stream's exception mask for its lifetime. std::getline takes an exception
+/// thrown while it reads (std::bad_alloc growing the line) for a failure of the stream: it sets
+/// badbit and swallows it, unless badbit is in the mask; then it rethrows that very exception.
+/// Running out of memory must not read as a read error.
+class rethrow_from_stream {
+ public:
+  explicit rethrow_from_stream(std::istream& in) : in_(in), mask_(in.exceptions()) {
+    in.exceptions(mask_ | std::ios::badbit);  // throws std::ios_base::failure when already bad
+  }
+  rethrow_from_stream(const rethrow_from_stream&) = delete;
+  rethrow_from_stream& operator=(const rethrow_from_stream&) = delete;
+  ~rethrow_from_stream() {
+    try {
+      in_.exceptions(mask_);
+    } catch (const std::ios_base::failure&) {
+      // the caller's own mask names a state the stream is in: it learns of it from the state
+    }
+  }
+
+ private:
+  std::istream& in_;
+  std::ios::iostate mask_;
+};
+
 inline result<data_quality> read_events_from(event_store& store, std::istream& in, const std::string& source,
                                              const read_options& options, const read_callbacks& callbacks,
-                                             std::uint64_t total_bytes) {
-  auto next_line = [&in](std::string& text, std::size_t& line_no, std::uint64_t& bytes) {
-    if (!std::getline(in, text)) return false;
+                                             std::uint64_t total_bytes, read_transaction* outer = nullptr) {
+  bool failed = in.bad();
+  std::optional<rethrow_from_stream> rethrow;
+  if (!failed) rethrow.emplace(in);
+  auto next_line = [&in, &failed](std::string& text, std::size_t& line_no, std::uint64_t& bytes) {
+    if (failed) return false;
+    try {
+      if (!std::getline(in, text)) return false;
+    } catch (const std::ios_base::failure&) {  // the stream's own failure, not one it passed on
+      failed = true;
+      return false;
+    }
     ++line_no;
     bytes += text.size() + 1;
     return true;
   };
   auto read_failed = [&](std::size_t line_no) -> std::optional<error> {
-    if (!in.bad()) return std::nullopt;
+    if (!failed) return std::nullopt;
     return error{errc::parse_error, source + ": read error after line " + std::to_string(line_no)};
   };
-  return read_lines(store, next_line, read_failed, source, options, callbacks, total_bytes);
+  return read_lines(store, next_line, read_failed, source, options, callbacks, total_bytes, outer);
 }
 
 }  // namespace detail

@@ -88,7 +88,7 @@ inline nlohmann::json json_copy(const nlohmann::json& src) {
 
 /// Sets `dst[key] = value` (a copy) so that a failed allocation leaves `dst` as it was and
 /// destroys nothing that allocates.
-inline void json_set_copy(nlohmann::json& dst, const std::string& key, const nlohmann::json& value) {
+inline void json_set_copy(nlohmann::json& dst, std::string_view key, const nlohmann::json& value) {
   nlohmann::json copy = json_copy(value);
   json_release_guard guard(copy);  // after the swap it holds dst's old value
   if (dst.is_null()) dst = nlohmann::json::object();  // made whole, then swapped in
@@ -96,11 +96,19 @@ inline void json_set_copy(nlohmann::json& dst, const std::string& key, const nlo
 }
 
 /// Sets `dst[key] = value` (taken) so that a failed allocation releases `value` and leaves `dst` as
-/// it was.
-inline void json_set(nlohmann::json& dst, const std::string& key, nlohmann::json value) {
+/// it was. The key is a view: a key made into a std::string before the call could fail to
+/// allocate after `value` was built, outside the guard.
+inline void json_set(nlohmann::json& dst, std::string_view key, nlohmann::json value) {
   json_release_guard guard(value);  // after the swap it holds dst's old value
   if (dst.is_null()) dst = nlohmann::json::object();  // made whole, then swapped in
   dst[key].swap(value);
+}
+
+/// Appends `value` (taken) to the array `dst` so that a failed allocation releases `value` and
+/// leaves `dst` as it was.
+inline void json_push(nlohmann::json& dst, nlohmann::json value) {
+  json_release_guard guard(value);  // moved from (null) once the push_back succeeds
+  dst.push_back(std::move(value));
 }
 
 /// Parses JSON text as nlohmann::json::parse does (strict, no comments), except that a failure

@@ -16,36 +16,52 @@ namespace detail {
 
 /// One of the policy's clocks as an SLA definition (JSON form, docs/sla.md).
 inline json policy_clock_json(const std::string& name, const json& targets, const json& calendar, bool response) {
-  json j = {{"name", name}, {"targets", targets}};
-  if (!calendar.is_null()) j["calendar"] = calendar;  // none: the clocks run 24x7
+  // Built member by member into values released on the way out (detail/json_release.hpp).
+  auto categories = [](std::initializer_list<const char*> names) {
+    json match = json::object();
+    json_release_guard match_guard(match);
+    json& list = match["categories"] = json::array();
+    for (const char* n : names) list.push_back(n);
+    match_guard.dismiss();
+    return match;
+  };
+  json j = json::object();
+  json_release_guard j_guard(j);
+  j["name"] = name;
+  json_set_copy(j, "targets", targets);
+  if (!calendar.is_null()) json_set_copy(j, "calendar", calendar);  // none: the clocks run 24x7
   if (response) {
-    j["stop"] = {{"categories", {"open", "waiting", "resolved", "closed"}}};
+    json_set(j, "stop", categories({"open", "waiting", "resolved", "closed"}));
   } else {
-    j["pause"] = {{"categories", {"waiting"}}};
-    j["stop"] = {{"categories", {"resolved", "closed"}}};
+    json_set(j, "pause", categories({"waiting"}));
+    json_set(j, "stop", categories({"resolved", "closed"}));
   }
-  j["cancel"] = {{"categories", {"cancelled"}}};
+  json_set(j, "cancel", categories({"cancelled"}));
+  j_guard.dismiss();
   return j;
 }
 
 /// Mean, median and 90th percentile (nearest rank) of durations, in hours. Sorted first, so the
 /// figures depend only on the set of durations, not on the order they were added or merged in.
 inline json duration_stats(std::vector<std::int64_t> seconds) {
-  json j = {{"n", seconds.size()}};
+  json j = json::object();
+  json_release_guard guard(j);  // built member by member: see detail/json_release.hpp
+  j["n"] = seconds.size();
   if (seconds.empty()) {
     j["mean"] = nullptr;
     j["median"] = nullptr;
     j["p90"] = nullptr;
-    return j;
+  } else {
+    std::sort(seconds.begin(), seconds.end());
+    auto hours = [](std::int64_t s) { return static_cast<double>(s) / 3600.0; };
+    double sum = 0;
+    for (auto s : seconds) sum += hours(s);
+    const std::size_t n = seconds.size();
+    j["mean"] = sum / static_cast<double>(n);
+    j["median"] = n % 2 == 1 ? hours(seconds[n / 2]) : (hours(seconds[n / 2 - 1]) + hours(seconds[n / 2])) / 2;
+    j["p90"] = hours(seconds[static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(n))) - 1]);
   }
-  std::sort(seconds.begin(), seconds.end());
-  auto hours = [](std::int64_t s) { return static_cast<double>(s) / 3600.0; };
-  double sum = 0;
-  for (auto s : seconds) sum += hours(s);
-  const std::size_t n = seconds.size();
-  j["mean"] = sum / static_cast<double>(n);
-  j["median"] = n % 2 == 1 ? hours(seconds[n / 2]) : (hours(seconds[n / 2 - 1]) + hours(seconds[n / 2])) / 2;
-  j["p90"] = hours(seconds[static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(n))) - 1]);
+  guard.dismiss();
   return j;
 }
 
@@ -68,9 +84,12 @@ inline void apply_changes(json& fields, const json& changes) {
   if (!changes.is_object()) return;
   for (auto it = changes.begin(); it != changes.end(); ++it) {
     if (it->is_null()) {
-      fields.erase(it.key());
+      if (auto gone = fields.find(it.key()); gone != fields.end()) {
+        json_release(*gone);  // then erasing it frees without allocating
+        fields.erase(gone);
+      }
     } else {
-      fields[it.key()] = *it;
+      json_set_copy(fields, it.key(), *it);
     }
   }
 }
@@ -110,7 +129,9 @@ inline std::vector<text_table> report_tables(const json& r) {
   std::map<std::string, std::size_t> groups_of;
   for (const auto& g : r["processes"]) ++groups_of[g["process"].get<std::string>()];
   for (const auto& g : r["processes"]) {
-    if (g["priority"] != "all" && groups_of[g["process"].get<std::string>()] == 2) continue;
+    // Compared as a std::string: json's operator!= with text builds a json string inside a noexcept
+    // function, where running out of memory ends the process.
+    if (g["priority"].get_ref<const std::string&>() != "all" && groups_of[g["process"].get<std::string>()] == 2) continue;
     if (!g["sla"].empty()) {
       std::vector<std::string> row = {g["process"], g["priority"], cell_text(g["tickets"])};
       for (const char* clock : {"response", "resolution"}) {
@@ -269,11 +290,22 @@ inline result<sla_policy> sla_policy::from_json(const nlohmann::json& j) {
     }
   }
   sla_policy p;
-  p.json_ = j;
+  {
+    json copy = detail::json_copy(j);
+    detail::json_release_guard copy_guard(copy);
+    auto* held = new json();
+    held->swap(copy);
+    // On a failed control block the deleter runs at once: releasing first, it frees without allocating.
+    p.json_ = std::shared_ptr<const json>(held, [](const json* v) {
+      detail::json_release(*const_cast<json*>(v));
+      delete v;
+    });
+  }
   if (!j.contains("targets")) return p;
   const json& targets = j["targets"];
   if (!targets.is_object()) return error{errc::invalid_argument, "policy.targets: expected an object"};
-  const json calendar = j.contains("calendar") ? j["calendar"] : json();
+  static const json no_calendar;
+  const json& calendar = j.contains("calendar") ? j["calendar"] : no_calendar;
   for (auto it = targets.begin(); it != targets.end(); ++it) {
     const std::string& process = it.key();
     const json& per = it.value();
@@ -281,9 +313,10 @@ inline result<sla_policy> sla_policy::from_json(const nlohmann::json& j) {
     auto& clocks = p.clocks_[process];
     for (const char* clock : {"response", "resolution"}) {
       if (!per.contains(clock)) continue;
-      auto def = sla_definition::from_json(
-          detail::policy_clock_json(process + " " + clock, per[clock], calendar, std::string(clock) == "response"),
-          "policy.targets." + process + "." + clock);
+      json definition = detail::policy_clock_json(process + " " + clock, per[clock], calendar,
+                                                  std::string(clock) == "response");
+      detail::json_release_guard definition_guard(definition);
+      auto def = sla_definition::from_json(definition, "policy.targets." + process + "." + clock);
       if (!def) return def.error_value();
       clocks.emplace_back(clock, std::move(*def));
     }
@@ -298,8 +331,9 @@ inline result<sla_policy> sla_policy::from_json(std::string_view text) {
 }
 
 inline result<sla_policy> sla_policy::with_calendar(const nlohmann::json& calendar) const {
-  nlohmann::json j = json_.is_object() ? json_ : nlohmann::json::object();
-  j["calendar"] = calendar;
+  nlohmann::json j = to_json().is_object() ? detail::json_copy(to_json()) : nlohmann::json::object();
+  detail::json_release_guard j_guard(j);
+  detail::json_set_copy(j, "calendar", calendar);
   return from_json(j);
 }
 
@@ -385,6 +419,7 @@ inline void service_report::add(const ticket& t) {
   if (detail::is_change_process(process)) {
     auto& c = changes_[process];
     detail::json fields = detail::json::object();
+    detail::json_release_guard fields_guard(fields);
     for (std::size_t i = 0; i <= last; ++i) detail::apply_changes(fields, h[i].changes);
     const auto* code = detail::find_field(fields, "close_code");
     const std::string close_code = code && code->is_string() ? code->get<std::string>() : "";
@@ -482,33 +517,46 @@ inline result<bool> service_report::merge(const service_report& other) {
 }
 
 inline nlohmann::json service_report::to_json() const {
+  // Built member by member into values released on the way out, so that running out of memory
+  // destroys nothing that allocates (detail/json_release.hpp): no initializer lists of pairs.
   using detail::json;
-  json report;
+  using detail::json_release_guard;
+  json report = json::object();
+  json_release_guard report_guard(report);
   report["now"] = measured() ? json(format_utc(now_)) : json();
   report["events"] = quality_.applied + quality_.refused;
   report["applied"] = quality_.applied;
   report["refused"] = quality_.refused;
   report["tickets"] = tickets_;
   // Per process: "all" first, then the priorities in order.
-  report["processes"] = json::array();
+  json& processes = report["processes"] = json::array();
   auto add_group = [&](const std::string& process, const std::string& priority, const group& g) {
-    json row = {{"process", process}, {"priority", priority}, {"tickets", g.tickets}};
-    row["sla"] = json::object();
+    json row = json::object();
+    json_release_guard row_guard(row);
+    row["process"] = process;
+    row["priority"] = priority;
+    row["tickets"] = g.tickets;
+    json& sla = row["sla"] = json::object();
     for (const auto& [name, t] : g.clocks) {
-      json c = {{"met", t.met},           {"breached", t.breached},   {"in_progress", t.in_progress},
-                {"cancelled", t.cancelled}, {"no_target", t.no_target}};
+      json c = json::object();
+      json_release_guard c_guard(c);
+      c["met"] = t.met;
+      c["breached"] = t.breached;
+      c["in_progress"] = t.in_progress;
+      c["cancelled"] = t.cancelled;
+      c["no_target"] = t.no_target;
       c["compliance"] = t.met + t.breached == 0
                             ? json()
                             : json(100.0 * static_cast<double>(t.met) / static_cast<double>(t.met + t.breached));
-      row["sla"][name] = c;
+      detail::json_set(sla, name, std::move(c));
     }
-    row["first_response_hours"] = detail::duration_stats(g.response);
-    row["resolution_hours"] = detail::duration_stats(g.resolution);
-    row["mttr_hours"] = row["resolution_hours"]["mean"];
+    detail::json_set(row, "first_response_hours", detail::duration_stats(g.response));
+    detail::json_set(row, "resolution_hours", detail::duration_stats(g.resolution));
+    row["mttr_hours"] = json(row["resolution_hours"]["mean"]);  // a number or null
     row["reopen_rate"] = g.resolved == 0
                              ? json()
                              : json(100.0 * static_cast<double>(g.reopened) / static_cast<double>(g.resolved));
-    report["processes"].push_back(row);
+    detail::json_push(processes, std::move(row));
   };
   for (const auto& [key, g] : groups_) {
     if (key.second != "all") continue;
@@ -517,46 +565,62 @@ inline nlohmann::json service_report::to_json() const {
       if (k2.first == key.first && k2.second != "all") add_group(k2.first, k2.second, g2);
     }
   }
-  report["backlog"] = json::array();
+  json& backlog = report["backlog"] = json::array();
   std::set<std::string> backlog_processes;
   for (const auto& [key, n] : backlog_) backlog_processes.insert(key.first);
   for (const auto& p : backlog_processes) {
     for (const char* a : detail::age_buckets) {
       auto it = backlog_.find({p, a});
-      report["backlog"].push_back({{"process", p}, {"age", a}, {"open", it == backlog_.end() ? 0 : it->second}});
+      json row = json::object();
+      json_release_guard row_guard(row);
+      row["process"] = p;
+      row["age"] = a;
+      row["open"] = it == backlog_.end() ? 0 : it->second;
+      detail::json_push(backlog, std::move(row));
     }
   }
-  report["time_in_state"] = json::array();
+  json& in_state = report["time_in_state"] = json::array();
   for (const auto& [key, seconds] : state_seconds_) {
-    report["time_in_state"].push_back(
-        {{"process", key.first}, {"state", key.second}, {"hours", detail::duration_stats(seconds)}});
+    json row = json::object();
+    json_release_guard row_guard(row);
+    row["process"] = key.first;
+    row["state"] = key.second;
+    detail::json_set(row, "hours", detail::duration_stats(seconds));
+    detail::json_push(in_state, std::move(row));
   }
-  report["changes"] = json::array();
+  json& changes = report["changes"] = json::array();
   for (const auto& [process, c] : changes_) {
-    json row = {{"process", process}};
+    json row = json::object();
+    json_release_guard row_guard(row);
+    row["process"] = process;
     for (const char* k : {"successful", "failed", "refused", "cancelled", "in_progress"}) {
       auto it = c.find(k);
       row[k] = it == c.end() ? 0 : it->second;
     }
-    report["changes"].push_back(row);
+    detail::json_push(changes, std::move(row));
   }
   // The ten most refused (process, event, code), by count; ties in key order.
   std::vector<std::pair<std::size_t, const std::tuple<std::string, std::string, std::string>*>> top;
   for (const auto& [k, n] : refused_) top.emplace_back(n, &k);
   std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  report["top_refusals"] = json::array();
+  json& top_refusals = report["top_refusals"] = json::array();
   for (std::size_t i = 0; i < top.size() && i < 10; ++i) {
-    report["top_refusals"].push_back({{"process", std::get<0>(*top[i].second)},
-                                      {"event", std::get<1>(*top[i].second)},
-                                      {"code", std::get<2>(*top[i].second)},
-                                      {"count", top[i].first}});
+    json row = json::object();
+    json_release_guard row_guard(row);
+    row["process"] = std::get<0>(*top[i].second);
+    row["event"] = std::get<1>(*top[i].second);
+    row["code"] = std::get<2>(*top[i].second);
+    row["count"] = top[i].first;
+    detail::json_push(top_refusals, std::move(row));
   }
-  report["data_quality"] = quality_.to_json();
+  detail::json_set(report, "data_quality", quality_.to_json());
+  report_guard.dismiss();
   return report;
 }
 
 inline std::string service_report::render(report_format format) const {
-  const nlohmann::json report = to_json();
+  nlohmann::json report = to_json();
+  detail::json_release_guard report_guard(report);
   if (format == report_format::json) return report.dump(2) + "\n";
   std::ostringstream o;
   const std::string summary =

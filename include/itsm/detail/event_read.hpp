@@ -402,8 +402,9 @@ result<data_quality> read_lines(event_store& store, NextLine&& next_line, ReadFa
   kept.skipped_lines.insert(kept.skipped_lines.end(), found.skipped_lines.begin(), found.skipped_lines.end());
   kept.after_now += found.after_now;
   kept.reordered += found.reordered;
+  result<data_quality> answer(std::move(found));  // made before the commit: a copy could fail after it
   if (local) local->commit();
-  return found;
+  return answer;
 }
 
 /// Sets badbit in a stream's exception mask for its lifetime. std::getline takes an exception

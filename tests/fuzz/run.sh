@@ -3,16 +3,19 @@
 # (copied into BUILD/fuzz-corpus/<harness>, where new inputs collect) with the JSON dictionary.
 # A finding stops that harness and is written to BUILD/fuzz-findings/<harness>-crash-*; copy it
 # into tests/fuzz/regressions/<harness>/ with the fix, so that ctest keeps checking it.
-# usage: tests/fuzz/run.sh BUILD_DIR SECONDS [HARNESS...]   (default: all six, one after another)
+# usage: tests/fuzz/run.sh BUILD_DIR SECONDS [HARNESS...]   (default: all six)
+# ITSM_FUZZ_JOBS harnesses run at once (default: one per core).
 # Exit status: 0 when no harness found anything, 1 otherwise.
 set -u
 build=$1 seconds=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 harnesses=${*:-calendar_json sla_query workflow_json event_lines snapshot c_api_calls}
-status=0
+jobs=${ITSM_FUZZ_JOBS:-$(nproc)}
 mkdir -p "$build/fuzz-findings"
-for h in $harnesses; do
+# One harness; its exit status says whether it found something.
+run_one() {
+  h=$1
   corpus="$build/fuzz-corpus/$h"
   mkdir -p "$corpus"
   cp -n "$here/seeds/$h/"* "$corpus/" 2>/dev/null || true
@@ -27,9 +30,21 @@ for h in $harnesses; do
   if [ $rc -ne 0 ]; then
     echo "fuzz: $h FOUND SOMETHING (exit $rc after ${runs:-?} runs):"
     grep -E 'ERROR|property violated|SUMMARY|Test unit written' "$log" | head -20
-    status=1
-  else
-    echo "fuzz: $h: ${runs:-?} runs, nothing found; corpus $(ls "$corpus" | wc -l) inputs"
+    return 1
+  fi
+  echo "fuzz: $h: ${runs:-?} runs, nothing found; corpus $(ls "$corpus" | wc -l) inputs"
+}
+status=0
+running=""
+started=0
+for h in $harnesses; do
+  run_one "$h" &
+  running="$running $!"
+  started=$((started + 1))
+  if [ $((started % jobs)) -eq 0 ]; then
+    for pid in $running; do wait "$pid" || status=1; done
+    running=""
   fi
 done
+for pid in $running; do wait "$pid" || status=1; done
 exit $status

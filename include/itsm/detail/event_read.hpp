@@ -47,7 +47,7 @@ inline nlohmann::json data_quality::to_json() const {
     detail::json_release_guard entry_guard(entry);
     entry["line"] = b.line;
     entry["cause"] = b.cause;
-    lines.push_back(std::move(entry));  // a failed push_back leaves `entry` to its guard
+    detail::json_push(lines, std::move(entry));
   }
   j["after_now"] = after_now;
   j["applied"] = applied;

@@ -2,8 +2,6 @@
 // its compliance audit (audit.hpp), as itsmctl replay, report and audit compute them.
 
 #include <cstddef>
-#include <cstdlib>
-#include <cstring>
 #include <new>
 #include <optional>
 #include <sstream>
@@ -137,9 +135,8 @@ int itsm_event_store_apply(itsm_event_store* store, const char* line, size_t len
     try {
       const std::string answer = dump_of([&] { return itsm::to_json(e); });
       if (outcome) {
-        char* text = static_cast<char*>(std::malloc(answer.size() + 1));
+        char* text = c_text(answer);
         if (!text) return set_answer_lost(code);
-        std::memcpy(text, answer.c_str(), answer.size() + 1);
         *outcome = text;
       }
       if (e.ok()) return set_ok();
@@ -176,9 +173,8 @@ int itsm_event_store_read(itsm_event_store* store, const char* log, size_t len, 
     char* text = nullptr;
     if (quality) {
       const std::string answer = dump_of([&] { return read->to_json(); });
-      text = static_cast<char*>(std::malloc(answer.size() + 1));
+      text = c_text(answer);
       if (!text) throw std::bad_alloc();
-      std::memcpy(text, answer.c_str(), answer.size() + 1);
     }
     transaction.commit();
     if (quality) *quality = text;

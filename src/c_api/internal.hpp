@@ -354,12 +354,18 @@ std::string dump_of(F&& make, int indent = -1) {
   return j.dump(indent);
 }
 
+/// `text` as a NUL-terminated copy the caller releases with itsm_free; NULL when malloc fails.
+/// Separate from give_text for calls that must hold the copy before they commit.
+inline char* c_text(const std::string& text) noexcept {
+  char* p = static_cast<char*>(std::malloc(text.size() + 1));
+  if (p) std::memcpy(p, text.c_str(), text.size() + 1);
+  return p;
+}
+
 /// Copies text into memory the caller releases with itsm_free.
 inline int give_text(const std::string& text, char** out) {
-  char* p = static_cast<char*>(std::malloc(text.size() + 1));
+  char* p = c_text(text);
   if (!p) return set_enomem();
-  std::memcpy(p, text.data(), text.size());
-  p[text.size()] = '\0';
   *out = p;
   return set_ok();
 }
